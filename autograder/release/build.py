@@ -96,7 +96,7 @@ def build_release(course: Course, assignment: Assignment, scratch: Path, log: Lo
 
     tests = read_tests_dir(otter_out / "autograder" / "tests")
     other_releases = [p for p in sorted(course.assignments_dir.glob("*")) if p.name != assignment.id]
-    leaks = find_hidden_test_leaks(tests, [student_dir, *other_releases]) + find_solution_leaks(master, notebook_path)
+    leaks = find_hidden_test_leaks(tests, [student_dir, *other_releases]) + find_solution_leaks(master, [student_dir])
     if leaks:
         leak = leaks[0]
         shown = (

@@ -3,17 +3,21 @@
 A hidden test case leaks when its code appears in a released file, whole or by any
 distinctive line (30+ characters, not also a line of a public test). A solution line
 leaks when a distinctive line (16+ characters) that otter strips from the master, and
-that appears nowhere else in it, shows up in the student notebook. Released files are
-compared after normalisation: doctest prompts removed, whitespace collapsed, notebooks
-read as the strings they hold and test files as the code of their cases.
+that appears nowhere else in it, shows up in a released file (a support file that
+imports the reference implementation, say). Released files are
+compared after normalisation: doctest prompts removed, whitespace collapsed, Python
+lines rewritten as ``ast.unparse`` writes them, notebooks read as the strings they hold
+and test files as the code of their cases.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from otter.assign.solutions import replace_solutions
@@ -38,8 +42,15 @@ class Leak:
         return f"{self.what} appears in {shown_path}: {self.line[:80]!r}"
 
 
+@lru_cache(maxsize=None)
 def normalize_line(line: str) -> str:
-    return " ".join(_PROMPT.sub("", line.strip()).split())
+    """One line in a canonical form: no doctest prompt, and as ``ast.unparse`` writes it
+    when it is a Python statement (otter rewrites test code that way)."""
+    text = " ".join(_PROMPT.sub("", line.strip()).split())
+    try:
+        return ast.unparse(ast.parse(text)) or text  # a comment unparses to ""
+    except (SyntaxError, ValueError, RecursionError):
+        return text
 
 
 def normalized_lines(text: str) -> list[str]:
@@ -62,11 +73,15 @@ def find_hidden_test_leaks(tests: list[TestFileSpec], roots: list[Path]) -> list
     return leaks
 
 
-def find_solution_leaks(master, student_notebook_path: Path) -> list[Leak]:
+def find_solution_leaks(master, roots: list[Path]) -> list[Leak]:
     solution, kept = _solution_and_kept_lines(master)
     secret = {line: q for line, q in solution.items() if len(line) >= SOLUTION_LINE_MIN and line not in kept}
-    text, line_set = _released_texts([student_notebook_path])[student_notebook_path]
-    return [Leak(student_notebook_path, f"solution of {q}", line) for line, q in secret.items() if line in line_set]
+    return [
+        Leak(path, f"solution of {question}", line)
+        for path, (_, line_set) in _released_texts(roots).items()
+        for line, question in secret.items()
+        if line in line_set
+    ]
 
 
 def _solution_and_kept_lines(master) -> tuple[dict[str, str], set[str]]:

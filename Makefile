@@ -1,0 +1,43 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   venv + install + data, release every assignment, grade the samples
+#   make test   the same set-up, then the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: setup demo test release-check system-packages data clean
+
+setup: $(INSTALLED) system-packages data
+
+$(INSTALLED): pyproject.toml
+	@echo "==> Python environment: $(VENV) (pip install -e '.[test]')"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -m pip install --quiet -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -c "import autograder, otter, torch, torchvision" || (echo "install failed" && exit 1)
+	@touch $@
+
+system-packages:
+	@echo "==> Debian packages"
+	@tools/install-system-packages.sh
+
+data: $(INSTALLED) system-packages
+	@echo "==> Course data (grader data)"
+	@$(BIN)/grader data
+
+demo: setup
+	@echo "==> Releasing every assignment (grader release --all)"
+	@$(BIN)/grader release --all
+	@echo "==> Grading the sample submissions in tests/submissions/ with otter's runner"
+	@$(BIN)/python tools/demo_grade.py
+
+test: setup
+	@echo "==> Test suite (pytest; slow end-to-end tests included)"
+	@$(BIN)/python -m pytest
+
+release-check: setup
+	@$(BIN)/grader release --all --check
+
+clean:
+	rm -rf $(VENV) dist graded *.egg-info
