@@ -1,0 +1,94 @@
+"""hw01 end to end: the committed release is current, the split is right, and otter's own
+runner gives each sample submission the score its mistakes deserve."""
+
+from __future__ import annotations
+
+import filecmp
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.course import load_course
+from autograder.otter_run import otter_run
+from autograder.release.leaks import find_hidden_test_leaks
+from autograder.testfiles import read_tests_dir
+
+from conftest import REPO, run_grader
+
+pytestmark = pytest.mark.slow
+
+AUTOGRADED = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10", "q11", "q13"]
+MAX = {"q1": 2, "q2": 2, "q3": 1, "q4": 3, "q5": 3, "q6": 3, "q7": 4, "q8": 2, "q9": 4, "q10": 2, "q11": 2, "q13": 4}
+# What each sample's mistakes cost, question by question (everything else earns full marks).
+EXPECTED_LOSSES = {
+    "solution": {},
+    "correct": {},
+    # Gradient ascent: the gradient's hidden checks fail, training diverges from the
+    # reference, so both experiments' accuracy checks fail (their shape checks pass).
+    "gradient_sign_error": {"q7": 1, "q9": 1, "q10": 0, "q11": 1},
+    # Overflows at z = -1000: only the stability case fails.
+    "overflowing_sigmoid": {"q5": 2},
+    # log(0) at h = 0 or 1: only the clipping case fails.
+    "unclipped_log": {"q6": 2},
+    "unmodified_release": {q: 0 for q in AUTOGRADED},
+}
+
+
+@pytest.fixture(scope="module")
+def released(course_copy: Path) -> Path:
+    result = run_grader("release", "hw01", cwd=course_copy)
+    assert result.returncode == 0, result.stderr
+    return course_copy
+
+
+@pytest.fixture(scope="module")
+def otter_scores(released: Path) -> dict:
+    course = load_course(released)
+    bundle = released / "dist" / "hw01" / "hw01-autograder.zip"
+    samples = {path.stem: path for path in sorted((released / "tests" / "submissions" / "hw01").glob("*.ipynb"))}
+    samples["solution"] = released / "dist" / "hw01" / "hw01.ipynb"
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(zip(samples, pool.map(lambda path: otter_run(course, bundle, path), samples.values())))
+    return {name: result.scores for name, result in results.items()}
+
+
+def test_committed_release_matches_solutions():
+    result = run_grader("release", "--all", "--check", cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "hw01: up to date" in result.stdout
+
+
+def test_sample_of_the_unmodified_release_is_the_release():
+    assert filecmp.cmp(REPO / "tests/submissions/hw01/unmodified_release.ipynb", REPO / "assignments/hw01/hw01.ipynb", shallow=False)
+
+
+def test_student_release_has_stubs_public_tests_and_no_hidden_code(released: Path):
+    student = released / "assignments" / "hw01"
+    notebook = nbformat.read(student / "hw01.ipynb", as_version=4)
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    for function in ["flatten_and_normalize", "binary_subset", "bias_trick", "train_test_validation_split", "sigmoid",
+                     "binary_cross_entropy", "binary_cross_entropy_derivative", "predict", "accuracy",
+                     "logistic_regression", "build_mlp", "train_mlp"]:
+        header = next(line for line in code.splitlines() if line.startswith(f"def {function}("))
+        after = code.split(header, 1)[1].splitlines()
+        assert after[1].strip() == "# YOUR CODE HERE" and after[2].strip() == "raise NotImplementedError()", function
+    assert "np.exp(-z[positive])" not in code and "np.clip(h, 1e-12" not in code
+    for question in AUTOGRADED:
+        assert f'grader.check("{question}")' in code
+
+    public = {t.question: t for t in read_tests_dir(student / "tests")}
+    bundle = {t.question: t for t in read_tests_dir(released / "dist" / "hw01" / "tests")}
+    assert sorted(public) == sorted(bundle) == sorted(AUTOGRADED)
+    for question in AUTOGRADED:
+        assert public[question].public_cases and not public[question].hidden_cases, question
+        assert bundle[question].hidden_cases, f"{question} has no hidden tests"
+        assert bundle[question].points == MAX[question]
+    assert find_hidden_test_leaks(list(bundle.values()), [released / "assignments"]) == []
+
+
+@pytest.mark.parametrize("sample", sorted(EXPECTED_LOSSES))
+def test_sample_scores(otter_scores: dict, sample: str):
+    expected = {q: EXPECTED_LOSSES[sample].get(q, MAX[q]) for q in AUTOGRADED}
+    assert otter_scores[sample] == pytest.approx(expected), sample
