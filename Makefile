@@ -13,9 +13,10 @@ setup: $(INSTALLED) system-packages data
 $(INSTALLED): pyproject.toml
 	@echo "==> Python environment: $(VENV) (pip install -e '.[test]')"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-	@$(BIN)/python -m pip install --quiet -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -m pip install -e '.[test]' > $(VENV)/pip.log 2>&1 \
+		|| (tail -30 $(VENV)/pip.log; echo "pip install failed; full log in $(VENV)/pip.log"; exit 1)
 	@$(BIN)/python -c "import autograder, otter, torch, torchvision" || (echo "install failed" && exit 1)
+	@echo "    installed (log: $(VENV)/pip.log)"
 	@touch $@
 
 system-packages:

@@ -94,6 +94,10 @@ class Course:
             return str(path)
 
 
+_DEFAULT_KEYS = {"kernel"} | {f.name for f in fields(Limits)}
+_ASSIGNMENT_KEYS = {"id", "title", "master", "files", "data"} | _DEFAULT_KEYS
+
+
 def find_course_root(start: Path | None = None) -> Path:
     """The nearest directory at or above ``start`` that holds ``course.toml``."""
     here = (start or Path.cwd()).resolve()
@@ -112,8 +116,12 @@ def load_course(start: Path | None = None) -> Course:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise GraderError(f"{path} is not valid TOML: {exc}") from None
     course = raw.get("course", {})
-    defaults = _limits(raw.get("defaults", {}), Limits(), where="[defaults]")
-    default_kernel = raw.get("defaults", {}).get("kernel", "python3")
+    defaults_table = raw.get("defaults", {})
+    unknown = set(defaults_table) - _DEFAULT_KEYS
+    if unknown:
+        raise GraderError(f"{CONFIG_NAME} [defaults]: unknown keys {sorted(unknown)}")
+    defaults = _limits(defaults_table, Limits())
+    default_kernel = defaults_table.get("kernel", "python3")
     assignments = []
     seen = set()
     for entry in raw.get("assignments", []):
@@ -130,19 +138,13 @@ def load_course(start: Path | None = None) -> Course:
     )
 
 
-def _limits(table: dict, base: Limits, where: str) -> Limits:
+def _limits(table: dict, base: Limits) -> Limits:
     values = {}
     for f in fields(Limits):
         if f.name in table:
             raw = table[f.name]
             values[f.name] = parse_size(raw) if f.name == "memory" else float(raw)
-    unknown = set(table) - {f.name for f in fields(Limits)} - {"kernel"}
-    if unknown and where == "[defaults]":
-        raise GraderError(f"{CONFIG_NAME} {where}: unknown keys {sorted(unknown)}")
     return Limits(**{**base.__dict__, **values})
-
-
-_ASSIGNMENT_KEYS = {"id", "title", "master", "files", "data", "kernel"} | {f.name for f in fields(Limits)}
 
 
 def _assignment(root: Path, entry: dict, defaults: Limits, default_kernel: str) -> Assignment:
@@ -160,5 +162,5 @@ def _assignment(root: Path, entry: dict, defaults: Limits, default_kernel: str) 
         files=tuple((master.parent / f).resolve() for f in entry.get("files", [])),
         data=tuple(entry.get("data", [])),
         kernel=entry.get("kernel", default_kernel),
-        limits=_limits(entry, defaults, where=f"assignment {entry['id']!r}"),
+        limits=_limits(entry, defaults),
     )

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .course import Course
+from .environment import kernel_environment
 from .errors import GraderError
-from .release.execute import kernel_environment
 
 
 @dataclass(frozen=True)

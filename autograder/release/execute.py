@@ -8,7 +8,6 @@ raises stops the release with the cell named.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -17,25 +16,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from ..course import Assignment, Course
-from ..data import DATA_ENV_VAR
+from ..environment import kernel_environment
 from ..errors import GraderError
 from .markers import describe_cell
-
-
-def kernel_environment(course: Course) -> dict[str, str]:
-    """Environment for a notebook kernel: data location, headless plots, one BLAS thread."""
-    env = dict(os.environ)
-    env.update(
-        {
-            DATA_ENV_VAR: str(course.data_dir),
-            "MPLBACKEND": "Agg",
-            "OMP_NUM_THREADS": "1",
-            "OPENBLAS_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "PYTHONHASHSEED": "0",
-        }
-    )
-    return env
 
 
 def execute_master(notebook: nbformat.NotebookNode, workdir: Path, assignment: Assignment, course: Course, label: str) -> nbformat.NotebookNode:

@@ -43,7 +43,8 @@ def normalize(notebook: nbformat.NotebookNode) -> None:
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-        cell.pop("attachments", None) if not cell.get("attachments") else None
+        if "attachments" in cell and not cell.attachments:
+            del cell["attachments"]
         for key in _VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
         digest = hashlib.sha256(f"{cell.cell_type}\n{cell.source}".encode()).hexdigest()[:12]

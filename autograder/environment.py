@@ -1,0 +1,24 @@
+"""The environment every notebook kernel gets, at release and at grading alike."""
+
+from __future__ import annotations
+
+import os
+
+from .course import Course
+from .data import DATA_ENV_VAR
+
+
+def kernel_environment(course: Course) -> dict[str, str]:
+    """Environment for a notebook kernel: data location, headless plots, one BLAS thread."""
+    env = dict(os.environ)
+    env.update(
+        {
+            DATA_ENV_VAR: str(course.data_dir),
+            "MPLBACKEND": "Agg",
+            "OMP_NUM_THREADS": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "PYTHONHASHSEED": "0",
+        }
+    )
+    return env
