@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import warnings
+from pathlib import Path
 
 import click
 
@@ -87,6 +88,115 @@ def release(assignments, all_, check):
         )
     if stale:
         raise GraderError(f"stale releases: {', '.join(stale)} (run `grader release {' '.join(stale)}`)")
+
+
+@main.command()
+@click.argument("args", nargs=-1, metavar="[ASSIGNMENT] SUBMISSION...")
+@click.option("--tests", "tests_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Grade against this directory of otter test files instead of an assignment's.")
+@click.option("--files", "files", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="With --tests: a support file copied next to each submission (repeatable).")
+@click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where results go (default: graded/<assignment>/ at the course root).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Submissions graded at once (default: the number of CPU cores).")
+@click.option("--cell-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds one cell may run before it is interrupted (default: course.toml).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds a whole submission may run (default: course.toml).")
+@click.option("--memory", default=None, help="Memory per submission, e.g. 2GiB (default: course.toml).")
+@click.option("--isolation", type=click.Choice(["auto", "none"]), default="auto", show_default=True,
+              help="How submissions are isolated (see README, Security model).")
+@click.option("--require-isolation", is_flag=True, help="Fail rather than grade without a sandbox.")
+@click.option("--force", is_flag=True, help="Regrade submissions whose results are already up to date.")
+def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, memory, isolation, require_isolation, force):
+    """Grade submissions: run each notebook in its own kernel and score it with the tests.
+
+    SUBMISSION is a .ipynb file or a directory searched recursively for them. Each
+    question's tests, hidden ones included, run at the submission's
+    grader.check("qN") cell (or after the last cell when it has none). A cell past
+    --cell-timeout is interrupted and execution goes on; a cell that kills or hangs
+    the kernel is recorded, the kernel restarted and the cells before it replayed.
+
+    \b
+    Writes to the output directory:
+      grades.csv               one row per submission, a column per question
+      results/<name>.json      everything: per-test results, problems, timings, hashes
+      feedback/<name>.md       what the student may see (no hidden test code or output)
+    Re-running skips submissions already graded against the same tests (--force
+    regrades), so an interrupted batch resumes where it stopped.
+
+    \b
+    Examples:
+      grader grade hw01 submissions/hw01/
+      grader grade hw01 alice.ipynb bob.ipynb --workers 2 --output /tmp/graded
+      grader grade --tests dist/hw01/tests --files data.csv submissions/
+    """
+    import os
+
+    from .course import Limits, find_course_root, load_course, parse_size
+    from .environment import kernel_environment
+    from .grade import BatchOptions, GradingSetup, find_submissions, grade_batch, load_test_suite
+    from .grade.outputs import gradebook_table
+    from .sandbox import select_isolation
+    from . import data as datasets
+
+    if tests_dir is None:
+        if len(args) < 2:
+            raise GraderError("give an assignment and at least one submission (or --tests DIR)")
+        course = load_course()
+        assignment = course.assignment(args[0])
+        submission_paths = args[1:]
+        tests_dir = course.dist_dir / assignment.id / "tests"
+        if not tests_dir.is_dir():
+            raise GraderError(f"{course.relative(tests_dir)} is missing: run `grader release {assignment.id}` first")
+        datasets.require(assignment.data, course.data_dir)
+        limits, kernel, support = assignment.limits, assignment.kernel, tuple(assignment.files)
+        default_output = course.root / "graded" / assignment.id
+    else:
+        if files and not args:
+            raise GraderError("give at least one submission")
+        if not args:
+            raise GraderError("give at least one submission")
+        try:
+            course = load_course()
+        except GraderError:
+            course = None
+        submission_paths = args
+        limits, kernel, support = Limits(), "python3", tuple(f.resolve() for f in files)
+        default_output = Path("graded") / tests_dir.resolve().name
+    overrides = {}
+    if cell_timeout is not None:
+        overrides["cell_timeout"] = cell_timeout
+    if timeout is not None:
+        overrides["timeout"] = timeout
+    if memory is not None:
+        overrides["memory"] = parse_size(memory)
+    limits = Limits(**{**limits.__dict__, **overrides})
+
+    backend = select_isolation(isolation, require_isolation)
+    if backend.warning:
+        click.echo(backend.warning, err=True)
+    suite = load_test_suite(tests_dir)
+    submissions = find_submissions([Path(p) for p in submission_paths])
+    if not submissions:
+        raise GraderError("no .ipynb submissions found")
+    setup = GradingSetup(
+        suite=suite,
+        limits=limits,
+        kernel_name=kernel,
+        env=kernel_environment(course),
+        command_prefix=backend.kernel_prefix(limits),
+        support_files=support,
+    )
+    output_dir = output_dir or default_output
+    options = BatchOptions(output_dir=output_dir, workers=workers or os.cpu_count() or 1, force=force)
+    click.echo(f"grading {len(submissions)} submission(s) with {options.workers} worker(s), isolation {backend.name}; "
+               f"tests {tests_dir} ({len(suite.questions)} questions, {suite.max_score:g} points)", err=True)
+    summary = grade_batch(submissions, setup, options)
+    click.echo(gradebook_table(summary.results, suite.names, suite.max_score))
+    click.echo(f"\n{summary.graded} graded, {summary.kept} unchanged, {summary.errors} could not be graded; "
+               f"results in {output_dir}/ (grades.csv, results/, feedback/)")
 
 
 @main.command()

@@ -8,12 +8,13 @@ from .course import Course
 from .data import DATA_ENV_VAR
 
 
-def kernel_environment(course: Course) -> dict[str, str]:
+def kernel_environment(course: Course | None) -> dict[str, str]:
     """Environment for a notebook kernel: data location, headless plots, one BLAS thread."""
     env = dict(os.environ)
+    if course is not None:
+        env[DATA_ENV_VAR] = str(course.data_dir)
     env.update(
         {
-            DATA_ENV_VAR: str(course.data_dir),
             "MPLBACKEND": "Agg",
             "OMP_NUM_THREADS": "1",
             "OPENBLAS_NUM_THREADS": "1",

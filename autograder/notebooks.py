@@ -16,8 +16,12 @@ def read_notebook(path: Path, *, label: str | None = None) -> nbformat.NotebookN
     ``label`` names the notebook in messages (e.g. a path relative to the course).
     """
     label = label or str(path)
+    if path.is_dir():
+        raise GraderError(f"{label}: a directory, not a notebook file")
     if not path.is_file():
         raise GraderError(f"{label}: no such notebook file")
+    if path.stat().st_size == 0:
+        raise GraderError(f"{label}: empty file")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

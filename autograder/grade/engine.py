@@ -1,0 +1,223 @@
+"""Grade one submission: run its cells in a kernel, its tests where otter would, and score them.
+
+One bad cell must not zero a grade: a cell past ``cell_timeout`` is interrupted and
+execution goes on; a cell that ignores the interrupt or kills the kernel gets the
+kernel restarted, the cells before it replayed, and execution resumes after it.
+Every such event is recorded as a ``Problem``. What was scored before the
+submission's own ``timeout`` is kept.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jsonschema
+
+from .. import __version__
+from ..course import Limits
+from ..errors import GraderError
+from ..notebooks import read_notebook
+from . import kernel_side
+from .kernel import KernelSession, Outcome
+from .plan import Step, plan_steps
+from .results import KERNEL_RESULT_SCHEMA, CellError, Problem, SubmissionResult
+from .scoring import TestSuite
+from .submissions import Submission
+
+MAX_RESTARTS = 3
+_RUNNER_SOURCE = Path(kernel_side.__file__).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class GradingSetup:
+    """Everything about how submissions of one batch are graded, save the submission itself."""
+
+    suite: TestSuite
+    limits: Limits
+    kernel_name: str
+    env: dict[str, str]
+    command_prefix: list[str]
+    support_files: tuple[Path, ...] = ()
+    cell_output_limit: int = 10 * 2**20
+    submission_output_limit: int = 50 * 2**20
+
+
+def failed_result(submission: Submission, setup: GradingSetup, reason: str) -> SubmissionResult:
+    """Status ``error``, score 0: the submission could not be graded at all."""
+    result = _new_result(submission, setup)
+    result.status, result.error = "error", reason
+    result.questions = [setup.suite[name].score(None, None) for name in setup.suite.names]
+    return result
+
+
+def _new_result(submission: Submission, setup: GradingSetup) -> SubmissionResult:
+    return SubmissionResult(
+        submission=submission.name,
+        path=str(submission.path),
+        status="graded",
+        score=0.0,
+        max_score=setup.suite.max_score,
+        submission_sha256=submission.sha256,
+        tests_sha256=setup.suite.sha256,
+        grader_version=__version__,
+    )
+
+
+async def grade_submission(submission: Submission, setup: GradingSetup) -> SubmissionResult:
+    started = time.perf_counter()
+    try:
+        notebook = read_notebook(submission.path, label=submission.name)
+        if not notebook.cells:
+            raise GraderError(f"{submission.name}: the notebook has no cells")
+    except GraderError as exc:
+        return failed_result(submission, setup, str(exc).removeprefix(f"{submission.name}: "))
+    result = _new_result(submission, setup)
+    run = _SubmissionRun(notebook, setup, result)
+    workdir = Path(tempfile.mkdtemp(prefix="grader-submission-"))
+    try:
+        shutil.copy2(submission.path, workdir / "submission.ipynb")
+        for path in setup.support_files:
+            (shutil.copytree if path.is_dir() else shutil.copy2)(path, workdir / path.name)
+        await run.execute(workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    result.score = sum(q.score for q in result.questions)
+    result.timings["total"] = time.perf_counter() - started
+    return result
+
+
+class _SubmissionRun:
+    """The state of one submission's execution: steps, kernel, restarts, scores."""
+
+    def __init__(self, notebook, setup: GradingSetup, result: SubmissionResult):
+        self.setup, self.result = setup, result
+        self.steps = plan_steps(notebook, setup.suite.names)
+        self.checked: dict[str, tuple[list | None, int | None]] = {}
+        self.completed_cells: list[Step] = []
+        self.output_bytes = 0
+        self.restarts = 0
+        self.deadline = 0.0
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    async def execute(self, workdir: Path) -> None:
+        self.deadline = time.monotonic() + self.setup.limits.timeout
+        log = tempfile.TemporaryFile()
+        kernel = KernelSession(self.setup.kernel_name, workdir, self.setup.env, self.setup.command_prefix, log)
+        self.kernel_log = log
+        try:
+            started = time.perf_counter()
+            await kernel.start()
+            self.result.timings["kernel_start"] = time.perf_counter() - started
+            started = time.perf_counter()
+            for step in self.steps:
+                if self.remaining() <= 0 or self.restarts > MAX_RESTARTS:
+                    break
+                if step.kind == "check":
+                    await self._run_tests(kernel, step.question, step.cell)
+                else:
+                    await self._run_cell(kernel, step)
+            self.result.timings["cells"] = time.perf_counter() - started
+            started = time.perf_counter()
+            for name in self.setup.suite.names:
+                if name not in self.checked and self.remaining() > 0 and self.restarts <= MAX_RESTARTS:
+                    await self._run_tests(kernel, name, None)
+            self.result.timings["final_tests"] = time.perf_counter() - started
+        finally:
+            await kernel.shutdown()
+            log.close()
+        if self.remaining() <= 0:
+            self.result.timed_out = True
+            self._problem("submission_timeout", f"the submission ran past its {self.setup.limits.timeout:g} s limit; questions not tested by then score 0")
+        if self.restarts > MAX_RESTARTS:
+            self._problem("too_many_restarts", f"the kernel was restarted {MAX_RESTARTS} times; execution stopped")
+        for name in self.setup.suite.names:
+            outcomes, cell = self.checked.get(name, (None, None))
+            self.result.questions.append(self.setup.suite[name].score(outcomes, cell))
+
+    async def _run_cell(self, kernel: KernelSession, step: Step) -> None:
+        outcome = await self._run(kernel, step.source, store_history=True)
+        cell = step.cell + 1
+        if outcome.status == "error":
+            self.result.cell_errors.append(CellError(cell, outcome.ename, _short(outcome.evalue)))
+        elif outcome.status == "timeout":
+            self._problem("cell_timeout", f"cell {cell} ran past {self.setup.limits.cell_timeout:g} s and was interrupted", cell)
+        elif outcome.status == "flooded":
+            self._problem("output_truncated", f"cell {cell} printed more output than allowed and was interrupted", cell)
+        if outcome.needs_restart:
+            await self._recover(kernel, outcome, cell)
+        else:
+            self.completed_cells.append(step)
+
+    async def _run_tests(self, kernel: KernelSession, question: str, cell_index: int | None) -> None:
+        request_id = secrets.token_hex(16)
+        request = self.setup.suite[question].kernel_request(request_id)
+        code = (
+            "_grader_runner_ = {'__name__': 'grader_runner'}\n"
+            f"exec(compile({_RUNNER_SOURCE!r}, '<grader>', 'exec'), _grader_runner_)\n"
+            f"_grader_runner_['run']({request!r}, globals())\n"
+            "del _grader_runner_\n"
+        )
+        outcome = await self._run(kernel, code, store_history=False, result_mimetype=kernel_side.RESULT_MIMETYPE)
+        cell = cell_index + 1 if cell_index is not None else None
+        payload = next((r for r in outcome.results if isinstance(r, dict) and r.get("request_id") == request_id), None)
+        try:
+            jsonschema.validate(payload, KERNEL_RESULT_SCHEMA)
+            outcomes = [(case["passed"], case["output"]) for case in payload["cases"]]
+        except jsonschema.ValidationError:
+            where = f"at cell {cell}" if cell else "after the last cell"
+            detail = outcome.status + (f": {outcome.ename}" if outcome.ename else "")
+            self._problem("tests_failed_to_run", f"the tests of {question} {where} did not report ({detail})", cell)
+            count = len(self.setup.suite[question].spec.cases)
+            outcomes = [(False, f"the tests could not run ({detail})")] * count
+        self.checked[question] = (outcomes, cell)
+        if outcome.needs_restart:
+            await self._recover(kernel, outcome, cell)
+
+    async def _run(self, kernel: KernelSession, code: str, **options) -> Outcome:
+        timeout = min(self.setup.limits.cell_timeout, max(self.remaining(), 0.0))
+        limit = min(self.setup.cell_output_limit, max(self.setup.submission_output_limit - self.output_bytes, 0))
+        outcome = await kernel.run(code, timeout, output_limit=limit, **options)
+        self.output_bytes += outcome.output_bytes
+        return outcome
+
+    async def _recover(self, kernel: KernelSession, outcome: Outcome, cell: int | None) -> None:
+        """Restart a dead or stuck kernel and replay the cells that ran before ``cell``."""
+        what = "died" if outcome.status == "died" else "ignored the interrupt"
+        where = f"cell {cell}" if cell else "the final tests"
+        said = self._kernel_last_words() if outcome.status == "died" else ""
+        self._problem("kernel_died" if outcome.status == "died" else "cell_stuck", f"the kernel {what} during {where}{said}", cell)
+        self.restarts += 1
+        if self.restarts > MAX_RESTARTS:
+            return
+        await kernel.restart()
+        replay = list(self.completed_cells)
+        for step in replay:
+            replayed = await self._run(kernel, step.source, store_history=True)
+            if replayed.needs_restart or self.remaining() <= 0:
+                self._problem("replay_failed", f"replaying cell {step.cell + 1} after a restart failed ({replayed.status})", step.cell + 1)
+                self.restarts += 1
+                await kernel.restart()
+                break
+        self._problem("kernel_restarted", f"kernel restarted; replayed {len(replay)} earlier cells", cell)
+
+    def _kernel_last_words(self) -> str:
+        """The last line the kernel process wrote (e.g. 'Segmentation fault'), if any."""
+        self.kernel_log.seek(0)
+        lines = [line.strip() for line in self.kernel_log.read()[-4000:].decode(errors="replace").splitlines() if line.strip()]
+        lines = [line for line in lines if "Kernel is running over TCP" not in line]
+        return f" ({_short(lines[-1], 160)})" if lines else ""
+
+    def _problem(self, kind: str, message: str, cell: int | None = None) -> None:
+        self.result.problems.append(Problem(kind, message, cell))
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,143 @@
+"""One Jupyter kernel for one submission: run code with a deadline, survive what the code does.
+
+A small wrapper over jupyter_client's ``AsyncKernelManager``/``AsyncKernelClient``:
+``run`` executes code and follows its IOPub messages until the kernel is idle, with
+a deadline. Past the deadline the kernel is interrupted and given a grace period; a
+kernel that ignores the interrupt, or that dies (``os._exit``, segfault, OOM kill),
+is reported so the engine can restart it. Output is counted, never kept (apart from
+the runner's result messages), and a cell that floods it is interrupted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Literal
+
+from jupyter_client import AsyncKernelManager
+
+INTERRUPT_GRACE = 5.0
+STARTUP_TIMEOUT = 60.0
+
+
+class WrappedKernelManager(AsyncKernelManager):
+    """A kernel manager that launches the kernel behind a command prefix (limits, sandbox)."""
+
+    command_prefix: list[str] = []
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        return [*self.command_prefix, *super().format_kernel_cmd(extra_arguments)]
+
+
+@dataclass
+class Outcome:
+    status: Literal["ok", "error", "timeout", "stuck", "died", "flooded"]
+    """``timeout``: interrupted at the deadline; ``stuck``: ignored the interrupt too;
+    ``died``: the kernel process is gone; ``flooded``: interrupted for too much output."""
+    ename: str = ""
+    evalue: str = ""
+    output_bytes: int = 0
+    results: list[dict] = field(default_factory=list)
+    """Data of display messages with the result mimetype asked for."""
+
+    @property
+    def needs_restart(self) -> bool:
+        return self.status in ("stuck", "died")
+
+
+class KernelSession:
+    def __init__(self, kernel_name: str, workdir: Path, env: dict[str, str], command_prefix: list[str], log: IO[bytes]):
+        """``log`` receives the kernel process's own stdout and stderr (crash messages)."""
+        self.kernel_name, self.workdir, self.env, self.log = kernel_name, workdir, env, log
+        self.manager = WrappedKernelManager(kernel_name=kernel_name)
+        self.manager.command_prefix = command_prefix
+        self.client = None
+
+    async def start(self) -> None:
+        await self.manager.start_kernel(cwd=str(self.workdir), env=self.env, stdout=self.log, stderr=self.log)
+        await self._connect()
+
+    async def _connect(self) -> None:
+        if self.client is not None:
+            self.client.stop_channels()
+        self.client = self.manager.client()
+        self.client.start_channels()
+        await self.client.wait_for_ready(timeout=STARTUP_TIMEOUT)
+
+    async def restart(self) -> None:
+        await self.manager.restart_kernel(now=True, newports=True)
+        await self._connect()
+
+    async def shutdown(self) -> None:
+        if self.client is not None:
+            self.client.stop_channels()
+        try:
+            await self.manager.shutdown_kernel(now=True)
+        except Exception:  # already dead, or never started: nothing left to stop
+            pass
+
+    async def run(
+        self,
+        code: str,
+        timeout: float,
+        *,
+        output_limit: int,
+        result_mimetype: str | None = None,
+        store_history: bool = True,
+    ) -> Outcome:
+        msg_id = self.client.execute(code, silent=False, store_history=store_history, allow_stdin=False, stop_on_error=False)
+        outcome = Outcome("ok")
+        deadline = time.monotonic() + max(timeout, 0.01)
+        interrupted_for: str | None = None
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                if interrupted_for is not None:
+                    outcome.status = "stuck"
+                    return outcome
+                interrupted_for = "timeout"
+                await self.manager.interrupt_kernel()
+                deadline = time.monotonic() + INTERRUPT_GRACE
+                continue
+            try:
+                message = await self.client.get_iopub_msg(timeout=min(remaining, 0.5))
+            except (queue.Empty, asyncio.TimeoutError):
+                if not await self.manager.is_alive():
+                    outcome.status = "died"
+                    return outcome
+                continue
+            if message["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = message["msg_type"], message["content"]
+            if kind == "status" and content.get("execution_state") == "idle":
+                break
+            if kind == "error":
+                outcome.ename, outcome.evalue = content.get("ename", ""), content.get("evalue", "")
+                outcome.status = "error"
+            elif kind in ("stream", "display_data", "execute_result", "update_display_data"):
+                data = content.get("data", {})
+                if result_mimetype and result_mimetype in data:
+                    outcome.results.append(data[result_mimetype])
+                    continue
+                outcome.output_bytes += len(content.get("text", "")) + sum(len(str(v)) for v in data.values())
+                if outcome.output_bytes > output_limit and interrupted_for is None:
+                    interrupted_for = "flooded"
+                    await self.manager.interrupt_kernel()
+                    deadline = time.monotonic() + INTERRUPT_GRACE
+        if interrupted_for is not None:
+            outcome.status = interrupted_for
+        await self._drain_shell(msg_id)
+        return outcome
+
+    async def _drain_shell(self, msg_id: str) -> None:
+        """Consume the execute reply so the shell channel does not back up."""
+        try:
+            while True:
+                reply = await self.client.get_shell_msg(timeout=2)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    return
+        except (queue.Empty, asyncio.TimeoutError):
+            return

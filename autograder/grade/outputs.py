@@ -1,0 +1,113 @@
+"""The files ``grader grade`` writes: per-submission results and feedback, and the gradebook.
+
+``results/<name>.json`` holds everything (instructors only). ``feedback/<name>.md`` is
+what a student may see: scores, public test output, and for hidden tests only how
+many passed and their points. ``grades.csv`` is rebuilt from the results. Every file
+is written atomically (temporary file, then rename), so a killed grader leaves
+either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from .results import SubmissionResult
+from .scoring import natural_key
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def result_path(output_dir: Path, file_stem: str) -> Path:
+    return output_dir / "results" / f"{file_stem}.json"
+
+
+def load_result(path: Path) -> SubmissionResult | None:
+    """A previous result, or None if missing or unreadable (it will be regraded)."""
+    try:
+        return SubmissionResult.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def write_submission_files(output_dir: Path, file_stem: str, result: SubmissionResult) -> None:
+    write_atomically(result_path(output_dir, file_stem), result.to_json())
+    write_atomically(output_dir / "feedback" / f"{file_stem}.md", feedback_markdown(result))
+
+
+def grades_csv(results: list[SubmissionResult], questions: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["submission", "status", "score", "max_score", *questions])
+    for result in sorted(results, key=lambda r: natural_key(r.submission)):
+        by_name = {q.name: q.score for q in result.questions}
+        writer.writerow(
+            [result.submission, result.status, _number(result.score), _number(result.max_score)]
+            + [_number(by_name.get(q, 0.0)) for q in questions]
+        )
+    return buffer.getvalue()
+
+
+def feedback_markdown(result: SubmissionResult) -> str:
+    lines = [f"# Feedback: {result.submission}", ""]
+    if result.status == "error":
+        lines += [f"**This submission could not be graded:** {result.error}", "", f"Score: 0 / {_number(result.max_score)}", ""]
+        return "\n".join(lines)
+    lines += [f"**Score: {_number(result.score)} / {_number(result.max_score)}**", ""]
+    if result.timed_out:
+        lines += ["Your notebook ran past the time limit; questions not tested by then score 0.", ""]
+    for problem in result.problems:
+        if problem.kind in ("cell_timeout", "kernel_died", "cell_stuck", "output_truncated", "submission_timeout"):
+            lines.append(f"- {problem.message}")
+    for error in result.cell_errors:
+        lines.append(f"- cell {error.cell} raised `{error.ename}`: {error.evalue}")
+    if lines[-1] != "":
+        lines.append("")
+    lines += ["| question | score |", "|---|---|"]
+    lines += [f"| {q.name} | {_number(q.score)} / {_number(q.max_score)} |" for q in result.questions]
+    lines.append("")
+    for question in result.questions:
+        lines += [f"## {question.name}: {_number(question.score)} / {_number(question.max_score)}", ""]
+        public = [c for c in question.cases if not c.hidden]
+        hidden = [c for c in question.cases if c.hidden]
+        for case in public:
+            mark = "passed" if case.passed else "failed"
+            lines.append(f"- public test {case.name}: {mark} ({_number(case.score)} / {_number(case.max_score)})")
+            if not case.passed and case.output:
+                lines += ["", "```", case.output.rstrip(), "```", ""]
+        if hidden:
+            passed = sum(c.passed for c in hidden)
+            points = sum(c.score for c in hidden)
+            possible = sum(c.max_score for c in hidden)
+            lines.append(f"- hidden tests: {passed} of {len(hidden)} passed ({_number(points)} / {_number(possible)} points)")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if value == value else "nan"
+
+
+def gradebook_table(results: list[SubmissionResult], questions: list[str], max_score: float) -> str:
+    """The gradebook as a fixed-width table for a terminal."""
+    width = max([len("submission"), *(len(r.submission) for r in results)]) + 2
+    cells = lambda values: " ".join(f"{v:>5}" for v in values)  # noqa: E731
+    lines = [f"{'submission':<{width}}{'status':<8}{'score':>10}  {cells(questions)}"]
+    for result in sorted(results, key=lambda r: natural_key(r.submission)):
+        by_name = {q.name: q.score for q in result.questions}
+        score = f"{_number(result.score)} / {_number(max_score)}"
+        lines.append(f"{result.submission:<{width}}{result.status:<8}{score:>10}  {cells(_number(by_name.get(q, 0)) for q in questions)}")
+    return "\n".join(lines)

@@ -1,0 +1,104 @@
+"""What grading produces, as typed dataclasses that serialise to JSON.
+
+``SubmissionResult`` is written to ``results/<submission>.json``; ``grades.csv`` and
+the feedback files are derived from it. ``KERNEL_RESULT_SCHEMA`` is the contract for
+the one message the in-kernel runner sends back per question.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Status = Literal["graded", "error"]
+
+KERNEL_RESULT_SCHEMA = {
+    "type": "object",
+    "required": ["request_id", "question", "cases"],
+    "additionalProperties": False,
+    "properties": {
+        "request_id": {"type": "string"},
+        "question": {"type": "string"},
+        "cases": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["passed", "output"],
+                "additionalProperties": False,
+                "properties": {"passed": {"type": "boolean"}, "output": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+@dataclass
+class CaseResult:
+    name: str
+    """``q3 - 2``: the question and the case's 1-based position, as otter names them."""
+    hidden: bool
+    passed: bool
+    score: float
+    max_score: float
+    output: str = ""
+
+
+@dataclass
+class QuestionResult:
+    name: str
+    score: float
+    max_score: float
+    cases: list[CaseResult] = field(default_factory=list)
+    checked_at_cell: int | None = None
+    """1-based index of the ``grader.check`` cell where the tests ran; None: after the last cell."""
+    ran: bool = True
+    """False when the tests never ran (the submission timed out first)."""
+
+
+@dataclass
+class Problem:
+    kind: str
+    """``cell_timeout``, ``kernel_died``, ``kernel_restarted``, ``output_truncated``,
+    ``submission_timeout``, ``tests_failed_to_run``, ..."""
+    message: str
+    cell: int | None = None
+
+
+@dataclass
+class CellError:
+    cell: int
+    ename: str
+    evalue: str
+
+
+@dataclass
+class SubmissionResult:
+    submission: str
+    path: str
+    status: Status
+    score: float
+    max_score: float
+    questions: list[QuestionResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    cell_errors: list[CellError] = field(default_factory=list)
+    error: str | None = None
+    """Why the submission could not be graded at all (status ``error``)."""
+    timed_out: bool = False
+    submission_sha256: str = ""
+    tests_sha256: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+    grader_version: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> "SubmissionResult":
+        raw = json.loads(text)
+        raw["questions"] = [
+            QuestionResult(**{**q, "cases": [CaseResult(**c) for c in q.get("cases", [])]}) for q in raw.get("questions", [])
+        ]
+        raw["problems"] = [Problem(**p) for p in raw.get("problems", [])]
+        raw["cell_errors"] = [CellError(**e) for e in raw.get("cell_errors", [])]
+        return cls(**raw)

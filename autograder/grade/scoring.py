@@ -1,0 +1,126 @@
+"""Otter's scoring rules, applied to the pass/fail of each case.
+
+Point resolution is otter's own function (``TestFile.resolve_test_file_points``:
+explicit per-case points, the rest of the question's points shared among the other
+cases, a list of points, or 1 point shared when nothing is given); a question's score
+is the points of its passed cases, or 0 unless all pass when ``all_or_nothing``.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from otter.test_files.abstract_test import TestCase, TestFile
+
+from ..errors import GraderError
+from ..testfiles import TestFileSpec, read_tests_dir
+from .results import CaseResult, QuestionResult
+
+
+@dataclass(frozen=True)
+class QuestionTests:
+    """One question's test file, with its cases' resolved points."""
+
+    spec: TestFileSpec
+    points: tuple[float, ...]
+
+    @property
+    def name(self) -> str:
+        return self.spec.question
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(self.points))
+
+    def kernel_request(self, request_id: str) -> dict:
+        """What the in-kernel runner needs: the cases' code, nothing about points."""
+        if self.spec.ok_format:
+            test_file = {"ok_format": True, "cases": [case.code for case in self.spec.cases]}
+        else:
+            test_file = {"ok_format": False, "source": _without_otter_import(self.spec.path.read_text(encoding="utf-8"))}
+        return {"request_id": request_id, "question": self.name, "files": [test_file]}
+
+    def score(self, outcomes: list[tuple[bool, str]] | None, checked_at_cell: int | None) -> QuestionResult:
+        """Score from each case's (passed, output); ``None`` when the tests never ran."""
+        ran = outcomes is not None
+        outcomes = outcomes if ran else [(False, "not run")] * len(self.spec.cases)
+        if len(outcomes) != len(self.spec.cases):
+            outcomes = [(False, "the test runner returned a wrong number of cases")] * len(self.spec.cases)
+        cases = [
+            CaseResult(
+                name=f"{self.name} - {case.index + 1}",
+                hidden=case.hidden,
+                passed=passed,
+                score=float(points) if passed else 0.0,
+                max_score=float(points),
+                output=output,
+            )
+            for case, points, (passed, output) in zip(self.spec.cases, self.points, outcomes)
+        ]
+        if self.spec.all_or_nothing and not all(c.passed for c in cases):
+            score = 0.0
+        else:
+            score = sum(c.score for c in cases)
+        return QuestionResult(self.name, score, self.max_score, cases, checked_at_cell, ran)
+
+
+@dataclass(frozen=True)
+class TestSuite:
+    """All questions of an assignment, in a stable (natural) order, and their hash."""
+
+    questions: tuple[QuestionTests, ...]
+    sha256: str
+
+    def __getitem__(self, name: str) -> QuestionTests:
+        for question in self.questions:
+            if question.name == name:
+                return question
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        return [q.name for q in self.questions]
+
+    @property
+    def max_score(self) -> float:
+        return sum(q.max_score for q in self.questions)
+
+
+def load_test_suite(directory: Path) -> TestSuite:
+    specs = read_tests_dir(directory)
+    if not specs:
+        raise GraderError(f"{directory}: no test files (*.py)")
+    questions = []
+    for spec in sorted(specs, key=lambda s: natural_key(s.question)):
+        cases = [TestCase(f"{spec.question} - {c.index + 1}", c.code, c.hidden, c.points, None, None) for c in spec.cases]
+        try:
+            resolved = TestFile.resolve_test_file_points(spec.points, cases)
+        except (ValueError, TypeError, AssertionError) as exc:
+            raise GraderError(f"{spec.path}: invalid points ({exc})") from None
+        questions.append(QuestionTests(spec, tuple(float(c.points) for c in resolved)))
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return TestSuite(tuple(questions), digest.hexdigest())
+
+
+def natural_key(name: str) -> list:
+    """q2 sorts before q10."""
+    import re
+
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def _without_otter_import(source: str) -> str:
+    """Drop ``from otter.test_files import test_case``: the runner provides ``test_case``."""
+    module = ast.parse(source)
+    module.body = [
+        node
+        for node in module.body
+        if not (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("otter"))
+        and not (isinstance(node, ast.Import) and any(a.name.startswith("otter") for a in node.names))
+    ]
+    return ast.unparse(module)
