@@ -37,7 +37,7 @@ class OtterResult:
         return sum(self.max_scores.values())
 
 
-def otter_run(course: Course, autograder_zip: Path, submission: Path, timeout: float = 900) -> OtterResult:
+def otter_run(course: Course | None, autograder_zip: Path, submission: Path, timeout: float = 900) -> OtterResult:
     """Grade one notebook with ``otter run -a autograder_zip``."""
     otter = shutil.which("otter", path=str(Path(sys.executable).parent)) or "otter"
     with tempfile.TemporaryDirectory(prefix="grader-otter-run-") as output:
