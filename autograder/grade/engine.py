@@ -189,10 +189,11 @@ class _SubmissionRun:
 
     async def _recover(self, kernel: KernelSession, outcome: Outcome, cell: int | None) -> None:
         """Restart a dead or stuck kernel and replay the cells that ran before ``cell``."""
-        what = "died" if outcome.status == "died" else "ignored the interrupt"
         where = f"cell {cell}" if cell else "the final tests"
-        said = self._kernel_last_words() if outcome.status == "died" else ""
-        self._problem("kernel_died" if outcome.status == "died" else "cell_stuck", f"the kernel {what} during {where}{said}", cell)
+        if outcome.status == "died":
+            self._problem("kernel_died", f"the kernel died during {where}{self._kernel_last_words()}", cell)
+        elif outcome.status != "flooded":  # a flood was reported already
+            self._problem("cell_stuck", f"the kernel ignored the interrupt during {where}", cell)
         self.restarts += 1
         if self.restarts > MAX_RESTARTS:
             return

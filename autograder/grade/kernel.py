@@ -3,8 +3,8 @@
 A small wrapper over jupyter_client's ``AsyncKernelManager``/``AsyncKernelClient``:
 ``run`` executes code and follows its IOPub messages until the kernel is idle, with
 a deadline. Past the deadline the kernel is interrupted and given a grace period; a
-kernel that ignores the interrupt, or that dies (``os._exit``, segfault, OOM kill),
-is reported so the engine can restart it. Output is counted, never kept (apart from
+kernel that ignores the interrupt (or floods output past it), or that dies
+(``os._exit``, segfault, OOM kill), is reported so the engine can restart it. Output is counted, never kept (apart from
 the runner's result messages), and a cell that floods it is interrupted.
 """
 
@@ -20,6 +20,9 @@ from typing import IO, Literal
 from jupyter_client import AsyncKernelManager
 
 INTERRUPT_GRACE = 5.0
+"""Seconds of silence after an interrupt before the kernel counts as unresponsive."""
+MAX_DRAIN = 30.0
+"""Seconds after an interrupt that a still-chattering kernel gets before it is restarted."""
 STARTUP_TIMEOUT = 60.0
 
 
@@ -34,9 +37,11 @@ class WrappedKernelManager(AsyncKernelManager):
 
 @dataclass
 class Outcome:
-    status: Literal["ok", "error", "timeout", "stuck", "died", "flooded"]
-    """``timeout``: interrupted at the deadline; ``stuck``: ignored the interrupt too;
-    ``died``: the kernel process is gone; ``flooded``: interrupted for too much output."""
+    status: Literal["ok", "error", "timeout", "flooded", "died"]
+    """``timeout``: interrupted at the deadline; ``flooded``: interrupted for printing too
+    much; ``died``: the kernel process is gone."""
+    unresponsive: bool = False
+    """The kernel did not come back to idle after an interrupt (it ignores SIGINT)."""
     ename: str = ""
     evalue: str = ""
     output_bytes: int = 0
@@ -45,7 +50,7 @@ class Outcome:
 
     @property
     def needs_restart(self) -> bool:
-        return self.status in ("stuck", "died")
+        return self.status == "died" or self.unresponsive
 
 
 class KernelSession:
@@ -90,47 +95,50 @@ class KernelSession:
     ) -> Outcome:
         msg_id = self.client.execute(code, silent=False, store_history=store_history, allow_stdin=False, stop_on_error=False)
         outcome = Outcome("ok")
-        deadline = time.monotonic() + max(timeout, 0.01)
-        interrupted_for: str | None = None
+        now = time.monotonic()
+        deadline = now + max(timeout, 0.01)
+        interrupted: str | None = None  # why: "timeout" or "flooded"
+        last_message = now
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                if interrupted_for is not None:
-                    outcome.status = "stuck"
-                    return outcome
-                interrupted_for = "timeout"
-                await self.manager.interrupt_kernel()
-                deadline = time.monotonic() + INTERRUPT_GRACE
-                continue
+            now = time.monotonic()
+            if interrupted is None and now >= deadline:
+                interrupted = await self._interrupt("timeout")
+                last_message = now
+            if interrupted is not None and (now - last_message > INTERRUPT_GRACE or now - deadline > MAX_DRAIN):
+                outcome.status, outcome.unresponsive = interrupted, True
+                return outcome
             try:
-                message = await self.client.get_iopub_msg(timeout=min(remaining, 0.5))
+                message = await self.client.get_iopub_msg(timeout=0.5)
             except (queue.Empty, asyncio.TimeoutError):
                 if not await self.manager.is_alive():
                     outcome.status = "died"
                     return outcome
                 continue
+            last_message = time.monotonic()
             if message["parent_header"].get("msg_id") != msg_id:
                 continue
             kind, content = message["msg_type"], message["content"]
             if kind == "status" and content.get("execution_state") == "idle":
                 break
             if kind == "error":
-                outcome.ename, outcome.evalue = content.get("ename", ""), content.get("evalue", "")
-                outcome.status = "error"
+                outcome.status, outcome.ename, outcome.evalue = "error", content.get("ename", ""), content.get("evalue", "")
             elif kind in ("stream", "display_data", "execute_result", "update_display_data"):
                 data = content.get("data", {})
                 if result_mimetype and result_mimetype in data:
                     outcome.results.append(data[result_mimetype])
                     continue
                 outcome.output_bytes += len(content.get("text", "")) + sum(len(str(v)) for v in data.values())
-                if outcome.output_bytes > output_limit and interrupted_for is None:
-                    interrupted_for = "flooded"
-                    await self.manager.interrupt_kernel()
-                    deadline = time.monotonic() + INTERRUPT_GRACE
-        if interrupted_for is not None:
-            outcome.status = interrupted_for
+                if outcome.output_bytes > output_limit and interrupted != "flooded":
+                    interrupted = await self._interrupt("flooded")
+                    deadline = time.monotonic()
+        if interrupted is not None:
+            outcome.status = interrupted
         await self._drain_shell(msg_id)
         return outcome
+
+    async def _interrupt(self, reason: str) -> str:
+        await self.manager.interrupt_kernel()
+        return reason
 
     async def _drain_shell(self, msg_id: str) -> None:
         """Consume the execute reply so the shell channel does not back up."""
