@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine:
 #   make demo   venv + install + data, release every assignment, grade the samples
+#               (results in graded/<id>/: grades.csv, results/, feedback/)
 #   make test   the same set-up, then the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -30,8 +31,12 @@ data: $(INSTALLED) system-packages
 demo: setup
 	@echo "==> Releasing every assignment (grader release --all)"
 	@$(BIN)/grader release --all
-	@echo "==> Grading the sample submissions in tests/submissions/ with otter's runner"
-	@$(BIN)/python tools/demo_grade.py
+	@for id in $$($(BIN)/python -c "from autograder.course import load_course; print(*[a.id for a in load_course().assignments])"); do \
+		if [ -d tests/submissions/$$id ]; then \
+			echo "==> Grading the sample submissions of $$id (grader grade $$id tests/submissions/$$id)"; \
+			$(BIN)/grader grade $$id tests/submissions/$$id || exit 1; \
+		fi; \
+	done
 
 test: setup
 	@echo "==> Test suite (pytest; slow end-to-end tests included)"

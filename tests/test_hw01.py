@@ -4,6 +4,7 @@ runner gives each sample submission the score its mistakes deserve."""
 from __future__ import annotations
 
 import filecmp
+import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -41,6 +42,15 @@ def released(course_copy: Path) -> Path:
     result = run_grader("release", "hw01", cwd=course_copy)
     assert result.returncode == 0, result.stderr
     return course_copy
+
+
+@pytest.fixture(scope="module")
+def grader_results(released: Path, tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("graded_hw01")
+    result = run_grader("grade", "hw01", "tests/submissions/hw01", "dist/hw01/hw01.ipynb", "--output", str(output),
+                        "--isolation", "none", "--workers", "2", cwd=released)
+    assert result.returncode == 0, result.stderr
+    return output
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +99,25 @@ def test_student_release_has_stubs_public_tests_and_no_hidden_code(released: Pat
 
 
 @pytest.mark.parametrize("sample", sorted(EXPECTED_LOSSES))
-def test_sample_scores(otter_scores: dict, sample: str):
+def test_sample_scores_with_otter_run(otter_scores: dict, sample: str):
     expected = {q: EXPECTED_LOSSES[sample].get(q, MAX[q]) for q in AUTOGRADED}
     assert otter_scores[sample] == pytest.approx(expected), sample
+
+
+@pytest.mark.parametrize("sample", sorted(EXPECTED_LOSSES))
+def test_sample_scores_with_grader_grade(grader_results: Path, sample: str):
+    name = "hw01" if sample == "solution" else sample
+    result = json.loads((grader_results / "results" / f"{name}.json").read_text())
+    expected = {q: EXPECTED_LOSSES[sample].get(q, MAX[q]) for q in AUTOGRADED}
+    assert result["status"] == "graded" and not result["problems"], result["problems"]
+    assert {q["name"]: q["score"] for q in result["questions"]} == pytest.approx(expected), sample
+
+
+def test_feedback_never_shows_hidden_tests(released: Path, grader_results: Path):
+    bundle = read_tests_dir(released / "dist" / "hw01" / "tests")
+    feedback = grader_results / "feedback"
+    assert len(list(feedback.glob("*.md"))) == len(EXPECTED_LOSSES)
+    assert find_hidden_test_leaks(bundle, [feedback]) == []
+    text = (feedback / "gradient_sign_error.md").read_text()
+    assert "- hidden tests: 0 of 2 passed (0 / 3 points)" in text  # q7: counts and points only
+    assert "np.eye(5)" not in text and "reference_loss" not in text
