@@ -1,0 +1,60 @@
+"""``grader grade`` on the command line: support files, naming, and clear errors."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.grade.submissions import find_submissions
+
+from conftest import assert_one_line_error, run_grader, write_notebook
+
+TEST_FILE = "OK_FORMAT = True\ntest = {'name': 'q1', 'points': 1, 'suites': [{'cases': [{'code': '>>> assert rows == 3\\n', 'hidden': False, 'locked': False}], 'scored': True, 'setup': '', 'teardown': '', 'type': 'doctest'}]}\n"
+
+
+@pytest.fixture
+def tests_dir(tmp_path: Path) -> Path:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "q1.py").write_text(TEST_FILE)
+    return tmp_path / "tests"
+
+
+@pytest.mark.slow
+def test_support_files_are_copied_next_to_each_submission(tmp_path: Path, tests_dir: Path):
+    (tmp_path / "table.csv").write_text("a\n1\n2\n3\n")
+    write_notebook(tmp_path / "subs" / "reader.ipynb", [nbformat.v4.new_code_cell("rows = len(open('table.csv').read().split()) - 1")])
+    result = run_grader("grade", "--tests", str(tests_dir), "--files", str(tmp_path / "table.csv"), "subs",
+                        "--output", "out", "--isolation", "none", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "--isolation none: submissions run as you" in result.stderr
+    with open(tmp_path / "out" / "grades.csv") as f:
+        assert list(csv.DictReader(f)) == [{"submission": "reader", "status": "graded", "score": "1", "max_score": "1", "q1": "1"}]
+
+
+def test_submission_names_use_the_path_only_when_stems_collide(tmp_path: Path):
+    for path in ["a/alice/hw.ipynb", "a/bob/hw.ipynb", "a/carol.ipynb", "a/.ipynb_checkpoints/carol-checkpoint.ipynb"]:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("{}")
+    names = sorted(s.name for s in find_submissions([tmp_path / "a"]))
+    assert names == ["alice/hw", "bob/hw", "carol"]
+    assert {s.file_stem for s in find_submissions([tmp_path / "a"])} == {"alice__hw", "bob__hw", "carol"}
+
+
+def test_grade_before_release_says_what_to_run(tiny_course: Path):
+    write_notebook(tiny_course / "sub.ipynb", [nbformat.v4.new_code_cell("x = 1")])
+    assert_one_line_error(run_grader("grade", "demo", "sub.ipynb", cwd=tiny_course), "dist/demo/tests is missing: run `grader release demo` first")
+
+
+def test_grade_errors(tiny_course: Path, tests_dir: Path):
+    assert_one_line_error(run_grader("grade", "hw99", "x.ipynb", cwd=tiny_course), "unknown assignment 'hw99'")
+    assert_one_line_error(run_grader("grade", "demo", cwd=tiny_course), "give an assignment and at least one submission")
+    assert_one_line_error(run_grader("grade", "--tests", str(tests_dir), "missing.ipynb", cwd=tiny_course), "missing.ipynb: no such file or directory")
+    (tiny_course / "empty").mkdir()
+    assert_one_line_error(run_grader("grade", "--tests", str(tests_dir), "empty", cwd=tiny_course), "no .ipynb submissions found")
+    assert_one_line_error(
+        run_grader("grade", "--tests", str(tests_dir), "empty", "--require-isolation", cwd=tiny_course),
+        "--require-isolation: no sandboxing backend works here",
+    )
