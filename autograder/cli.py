@@ -105,8 +105,8 @@ def release(assignments, all_, check):
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds a whole submission may run (default: course.toml).")
 @click.option("--memory", default=None, help="Memory per submission, e.g. 2GiB (default: course.toml).")
-@click.option("--isolation", type=click.Choice(["auto", "none"]), default="auto", show_default=True,
-              help="How submissions are isolated (see README, Security model).")
+@click.option("--isolation", type=click.Choice(["auto", "bwrap", "none"]), default="auto", show_default=True,
+              help="How submissions are isolated: auto picks bwrap where it works, else none (see README, Security model).")
 @click.option("--require-isolation", is_flag=True, help="Fail rather than grade without a sandbox.")
 @click.option("--force", is_flag=True, help="Regrade submissions whose results are already up to date.")
 def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, memory, isolation, require_isolation, force):
@@ -186,8 +186,9 @@ def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, me
         limits=limits,
         kernel_name=kernel,
         env=kernel_environment(course),
-        command_prefix=backend.kernel_prefix(limits),
+        isolation=backend,
         support_files=support,
+        data_dir=course.data_dir if course is not None else None,
     )
     output_dir = output_dir or default_output
     options = BatchOptions(output_dir=output_dir, workers=workers or os.cpu_count() or 1, force=force)

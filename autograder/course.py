@@ -39,6 +39,8 @@ class Limits:
     """Seconds the whole notebook may run."""
     memory: int = 4 * 2**30
     """Bytes of memory the kernel may use."""
+    processes: int = 256
+    """Processes and threads a sandboxed kernel may have at once (cgroup ``pids.max``)."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ def _limits(table: dict, base: Limits) -> Limits:
     for f in fields(Limits):
         if f.name in table:
             raw = table[f.name]
-            values[f.name] = parse_size(raw) if f.name == "memory" else float(raw)
+            values[f.name] = parse_size(raw) if f.name == "memory" else int(raw) if f.name == "processes" else float(raw)
     return Limits(**{**base.__dict__, **values})
 
 

@@ -55,6 +55,6 @@ def test_grade_errors(tiny_course: Path, tests_dir: Path):
     (tiny_course / "empty").mkdir()
     assert_one_line_error(run_grader("grade", "--tests", str(tests_dir), "empty", cwd=tiny_course), "no .ipynb submissions found")
     assert_one_line_error(
-        run_grader("grade", "--tests", str(tests_dir), "empty", "--require-isolation", cwd=tiny_course),
-        "--require-isolation: no sandboxing backend works here",
+        run_grader("grade", "--tests", str(tests_dir), "empty", "--isolation", "none", "--require-isolation", cwd=tiny_course),
+        "--require-isolation: refusing to grade with --isolation none",
     )

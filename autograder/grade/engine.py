@@ -22,6 +22,7 @@ from .. import __version__
 from ..course import Limits
 from ..errors import GraderError
 from ..notebooks import read_notebook
+from ..sandbox import Isolation, SandboxPaths
 from . import kernel_side
 from .kernel import KernelSession, Outcome
 from .plan import Step, plan_steps
@@ -41,8 +42,9 @@ class GradingSetup:
     limits: Limits
     kernel_name: str
     env: dict[str, str]
-    command_prefix: list[str]
+    isolation: Isolation
     support_files: tuple[Path, ...] = ()
+    data_dir: Path | None = None
     cell_output_limit: int = 10 * 2**20
     submission_output_limit: int = 50 * 2**20
 
@@ -78,14 +80,17 @@ async def grade_submission(submission: Submission, setup: GradingSetup) -> Submi
         return failed_result(submission, setup, str(exc).removeprefix(f"{submission.name}: "))
     result = _new_result(submission, setup)
     run = _SubmissionRun(notebook, setup, result)
-    workdir = Path(tempfile.mkdtemp(prefix="grader-submission-"))
+    scratch = Path(tempfile.mkdtemp(prefix="grader-submission-"))
     try:
+        workdir = scratch / "work"
+        workdir.mkdir()
         shutil.copy2(submission.path, workdir / "submission.ipynb")
         for path in setup.support_files:
             (shutil.copytree if path.is_dir() else shutil.copy2)(path, workdir / path.name)
-        await run.execute(workdir)
+        paths = SandboxPaths(scratch, workdir, tuple(p.name for p in setup.support_files), setup.data_dir)
+        await run.execute(paths)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     result.score = sum(q.score for q in result.questions)
     result.timings["total"] = time.perf_counter() - started
     return result
@@ -106,10 +111,11 @@ class _SubmissionRun:
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
 
-    async def execute(self, workdir: Path) -> None:
+    async def execute(self, paths: SandboxPaths) -> None:
         self.deadline = time.monotonic() + self.setup.limits.timeout
         log = tempfile.TemporaryFile()
-        kernel = KernelSession(self.setup.kernel_name, workdir, self.setup.env, self.setup.command_prefix, log)
+        launch = self.setup.isolation.launch(paths, self.setup.limits, self.setup.env)
+        kernel = KernelSession(self.setup.kernel_name, paths.workdir, launch, log)
         self.kernel_log = log
         try:
             started = time.perf_counter()

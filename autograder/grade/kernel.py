@@ -19,6 +19,8 @@ from typing import IO, Literal
 
 from jupyter_client import AsyncKernelManager
 
+from ..sandbox import KernelLaunch
+
 INTERRUPT_GRACE = 5.0
 """Seconds of silence after an interrupt before the kernel counts as unresponsive."""
 MAX_DRAIN = 30.0
@@ -54,15 +56,18 @@ class Outcome:
 
 
 class KernelSession:
-    def __init__(self, kernel_name: str, workdir: Path, env: dict[str, str], command_prefix: list[str], log: IO[bytes]):
+    def __init__(self, kernel_name: str, workdir: Path, launch: KernelLaunch, log: IO[bytes]):
         """``log`` receives the kernel process's own stdout and stderr (crash messages)."""
-        self.kernel_name, self.workdir, self.env, self.log = kernel_name, workdir, env, log
-        self.manager = WrappedKernelManager(kernel_name=kernel_name)
-        self.manager.command_prefix = command_prefix
+        self.workdir, self.launch, self.log = workdir, launch, log
+        self.manager = WrappedKernelManager(kernel_name=kernel_name, transport=launch.transport, ip=launch.ip)
+        if launch.connection_file:
+            self.manager.connection_file = launch.connection_file
+        self.manager.command_prefix = launch.prefix
+        self.manager.kernel_spec.interrupt_mode = launch.interrupt_mode
         self.client = None
 
     async def start(self) -> None:
-        await self.manager.start_kernel(cwd=str(self.workdir), env=self.env, stdout=self.log, stderr=self.log)
+        await self.manager.start_kernel(cwd=str(self.workdir), env=self.launch.env, stdout=self.log, stderr=self.log)
         await self._connect()
 
     async def _connect(self) -> None:
@@ -83,6 +88,7 @@ class KernelSession:
             await self.manager.shutdown_kernel(now=True)
         except Exception:  # already dead, or never started: nothing left to stop
             pass
+        self.launch.cleanup()
 
     async def run(
         self,

@@ -1,51 +1,84 @@
-"""The isolation interface and the ``none`` backend (resource limits only)."""
+"""The isolation interface, and the ``none`` backend (resource limits only).
+
+A backend turns a submission's scratch directory into a ``KernelLaunch``: the argv
+prefix that wraps the kernel's command, the environment, and how the grader talks to
+the kernel (TCP or Unix sockets) and interrupts it (signal or message). Everything
+else about grading is the same whatever the backend.
+"""
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..course import Limits
-from ..errors import GraderError
+from .cgroups import kill_and_remove
 
-NONE_WARNING = (
-    "warning: --isolation none: submissions run as you, with your files and network; only "
-    "memory, file-size and core-dump limits apply. Use it on trusted code or a laptop."
-)
+
+@dataclass
+class KernelLaunch:
+    prefix: list[str]
+    """argv placed before the kernel's own command."""
+    env: dict[str, str]
+    """The environment of the launched process (what the kernel sees unless the prefix clears it)."""
+    transport: str = "tcp"
+    ip: str = "127.0.0.1"
+    connection_file: str | None = None
+    interrupt_mode: str = "signal"
+    cgroup: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def cleanup(self) -> None:
+        """Kill whatever the kernel left behind (cgroup members) and remove its groups."""
+        if self.cgroup:
+            kill_and_remove(self.cgroup)
 
 
 @dataclass(frozen=True)
+class SandboxPaths:
+    """What a backend may expose to the kernel."""
+
+    scratch: Path
+    """A private directory for this submission (the backend may create subdirectories)."""
+    workdir: Path
+    """The kernel's working directory: the submission and copies of the support files."""
+    support_files: tuple[Path, ...] = ()
+    """Names (inside ``workdir``) of the files to expose read-only."""
+    data_dir: Path | None = None
+
+
+def launcher_prefix(limits: Limits, *, address_space: bool, cgroup: str | None = None) -> list[str]:
+    """The rlimit/cgroup launcher (``autograder.sandbox.rlimits``) as an argv prefix."""
+    prefix = [sys.executable, "-m", "autograder.sandbox.rlimits", f"--cpu={int(limits.timeout * 2 + 60)}"]
+    if address_space:
+        prefix.append(f"--memory={limits.memory}")
+    if cgroup:
+        prefix += [f"--cgroup={cgroup}", f"--pids={limits.processes}", f"--cgroup-memory={limits.memory}"]
+    return prefix + ["--"]
+
+
 class Isolation:
-    """How a kernel is launched. ``none``: the kernel is wrapped by the rlimit launcher."""
+    """Base class: a named way to launch kernels."""
 
-    name: str = "none"
+    name = "base"
+    warning: str | None = None
 
-    def kernel_prefix(self, limits: Limits) -> list[str]:
-        """argv placed before the kernel's own command (which the prefix then execs)."""
-        return [
-            sys.executable,
-            "-m",
-            "autograder.sandbox.rlimits",
-            f"--memory={limits.memory}",
-            "--",
-        ]
-
-    @property
-    def warning(self) -> str | None:
-        return NONE_WARNING if self.name == "none" else None
+    def launch(self, paths: SandboxPaths, limits: Limits, env: dict[str, str]) -> KernelLaunch:
+        raise NotImplementedError
 
 
-def available_backends() -> list[str]:
-    return ["none"]
+class NoIsolation(Isolation):
+    """The kernel runs as the grader's user, with its files and network: rlimits only."""
 
+    name = "none"
 
-def select_isolation(requested: str, require_isolation: bool = False) -> Isolation:
-    """``auto`` picks the strongest backend that works here."""
-    backends = available_backends()
-    if requested == "auto":
-        requested = backends[0]
-    if requested not in backends:
-        raise GraderError(f"isolation backend {requested!r} is not available here (available: {', '.join(backends)})")
-    if require_isolation and requested == "none":
-        raise GraderError("--require-isolation: no sandboxing backend works here, refusing to grade with --isolation none")
-    return Isolation(requested)
+    def __init__(self, fallback_reason: str | None = None):
+        because = f" (no sandbox available: {fallback_reason})" if fallback_reason else ""
+        self.warning = (
+            f"warning: --isolation none{because}: submissions run as you, with your files and network; only "
+            "memory (address space), CPU time, file-size and open-file limits apply. Use it on trusted code or a laptop."
+        )
+
+    def launch(self, paths: SandboxPaths, limits: Limits, env: dict[str, str]) -> KernelLaunch:
+        return KernelLaunch(prefix=launcher_prefix(limits, address_space=True), env=env)

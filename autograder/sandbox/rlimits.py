@@ -1,8 +1,13 @@
-"""Set resource limits, then exec a command: ``python -m autograder.sandbox.rlimits --memory=N -- CMD``.
+"""Set resource limits, join fresh cgroups, then exec a command.
 
-Used as the kernel's launcher so the limits apply to the kernel process (and what it
-forks) without ``preexec_fn``, which is not thread-safe. ``exec`` keeps the PID, so
-signals (interrupt, kill) reach the kernel itself.
+    python -m autograder.sandbox.rlimits --memory=N [--cgroup=NAME --pids=N] -- CMD...
+
+Used as the kernel's launcher so the limits apply to the kernel (and all it forks)
+without ``preexec_fn``, which is not thread-safe. ``exec`` keeps the PID, so the
+kernel manager's signals reach the process it started. Root ignores RLIMIT_NPROC, so
+a process budget needs the cgroup-v1 ``pids`` controller; the ``memory`` controller
+gives a real resident-memory limit (the kernel is OOM-killed past it) where
+RLIMIT_AS can only cap address space.
 """
 
 from __future__ import annotations
@@ -11,17 +16,29 @@ import argparse
 import os
 import resource
 
+from .cgroups import join_cgroups
+
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="rlimits")
     parser.add_argument("--memory", type=int, help="bytes of address space (RLIMIT_AS)")
+    parser.add_argument("--cpu", type=int, help="seconds of CPU time (RLIMIT_CPU)")
     parser.add_argument("--file-size", type=int, default=1 << 30, help="largest file written (RLIMIT_FSIZE)")
+    parser.add_argument("--open-files", type=int, default=1024, help="open file descriptors (RLIMIT_NOFILE)")
+    parser.add_argument("--cgroup", help="name of the cgroups to create and join (cgroup v1)")
+    parser.add_argument("--pids", type=int, help="with --cgroup: most processes and threads (pids.max)")
+    parser.add_argument("--cgroup-memory", type=int, help="with --cgroup: bytes of memory (memory.limit_in_bytes)")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if args.cgroup:
+        join_cgroups(args.cgroup, pids=args.pids, memory=args.cgroup_memory)
     if args.memory:
         resource.setrlimit(resource.RLIMIT_AS, (args.memory, args.memory))
+    if args.cpu:
+        resource.setrlimit(resource.RLIMIT_CPU, (args.cpu, args.cpu + 5))
     resource.setrlimit(resource.RLIMIT_FSIZE, (args.file_size, args.file_size))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (args.open_files, args.open_files))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     os.execvp(command[0], command)
 
