@@ -107,6 +107,7 @@ class _SubmissionRun:
         self.output_bytes = 0
         self.restarts = 0
         self.deadline = 0.0
+        self.snapshot_key = f"_grader_snapshot_{secrets.token_hex(8)}"
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -120,6 +121,7 @@ class _SubmissionRun:
         try:
             started = time.perf_counter()
             await kernel.start()
+            await self._snapshot(kernel)
             self.result.timings["kernel_start"] = time.perf_counter() - started
             started = time.perf_counter()
             for step in self.steps:
@@ -164,18 +166,17 @@ class _SubmissionRun:
     async def _run_tests(self, kernel: KernelSession, question: str, cell_index: int | None) -> None:
         request_id = secrets.token_hex(16)
         request = self.setup.suite[question].kernel_request(request_id)
-        code = (
-            "_grader_runner_ = {'__name__': 'grader_runner'}\n"
-            f"exec(compile({_RUNNER_SOURCE!r}, '<grader>', 'exec'), _grader_runner_)\n"
-            f"_grader_runner_['run']({request!r}, globals())\n"
-            "del _grader_runner_\n"
-        )
+        request["snapshot"] = self.snapshot_key
+        code = _runner_code("run", f"{request!r}, globals()")
         outcome = await self._run(kernel, code, store_history=False, result_mimetype=kernel_side.RESULT_MIMETYPE)
         cell = cell_index + 1 if cell_index is not None else None
         payload = next((r for r in outcome.results if isinstance(r, dict) and r.get("request_id") == request_id), None)
         try:
             jsonschema.validate(payload, KERNEL_RESULT_SCHEMA)
             outcomes = [(case["passed"], case["output"]) for case in payload["cases"]]
+            if payload["tampered"]:
+                where = f"cell {cell}" if cell else "the end"
+                self._problem("tampering", f"before the tests of {question} at {where}, restored: {', '.join(payload['tampered'][:10])}", cell)
         except jsonschema.ValidationError:
             where = f"at cell {cell}" if cell else "after the last cell"
             detail = outcome.status + (f": {outcome.ename}" if outcome.ename else "")
@@ -185,6 +186,12 @@ class _SubmissionRun:
         self.checked[question] = (outcomes, cell)
         if outcome.needs_restart:
             await self._recover(kernel, outcome, cell)
+
+    async def _snapshot(self, kernel: KernelSession) -> None:
+        """Before any of the notebook's code: remember what the tests' modules look like."""
+        outcome = await self._run(kernel, _runner_code("snapshot", repr(self.snapshot_key)), store_history=False)
+        if outcome.status != "ok":
+            self._problem("snapshot_failed", f"could not snapshot the kernel's modules ({outcome.status}: {outcome.ename})")
 
     async def _run(self, kernel: KernelSession, code: str, **options) -> Outcome:
         timeout = min(self.setup.limits.cell_timeout, max(self.remaining(), 0.0))
@@ -204,6 +211,7 @@ class _SubmissionRun:
         if self.restarts > MAX_RESTARTS:
             return
         await kernel.restart()
+        await self._snapshot(kernel)
         replay = list(self.completed_cells)
         for step in replay:
             replayed = await self._run(kernel, step.source, store_history=True)
@@ -223,6 +231,16 @@ class _SubmissionRun:
 
     def _problem(self, kind: str, message: str, cell: int | None = None) -> None:
         self.result.problems.append(Problem(kind, message, cell))
+
+
+def _runner_code(function: str, arguments: str) -> str:
+    """Code that defines the in-kernel runner in a private namespace and calls one of its functions."""
+    return (
+        "_grader_runner_ = {'__name__': 'grader_runner'}\n"
+        f"exec(compile({_RUNNER_SOURCE!r}, '<grader>', 'exec'), _grader_runner_)\n"
+        f"_grader_runner_[{function!r}]({arguments})\n"
+        "del _grader_runner_\n"
+    )
 
 
 def _short(text: str, limit: int = 300) -> str:

@@ -15,11 +15,12 @@ Status = Literal["graded", "error"]
 
 KERNEL_RESULT_SCHEMA = {
     "type": "object",
-    "required": ["request_id", "question", "cases"],
+    "required": ["request_id", "question", "cases", "tampered"],
     "additionalProperties": False,
     "properties": {
         "request_id": {"type": "string"},
         "question": {"type": "string"},
+        "tampered": {"type": "array", "items": {"type": "string"}},
         "cases": {
             "type": "array",
             "items": {
@@ -59,8 +60,8 @@ class QuestionResult:
 @dataclass
 class Problem:
     kind: str
-    """``cell_timeout``, ``kernel_died``, ``kernel_restarted``, ``output_truncated``,
-    ``submission_timeout``, ``tests_failed_to_run``, ..."""
+    """``cell_timeout``, ``cell_stuck``, ``kernel_died``, ``kernel_restarted``,
+    ``output_truncated``, ``submission_timeout``, ``tests_failed_to_run``, ``tampering``, ..."""
     message: str
     cell: int | None = None
 

@@ -1,0 +1,168 @@
+"""Hostile submissions, graded through the real CLI in one batch with an honest one.
+
+Under ``bwrap`` every attack is contained: the host and the other results are
+untouched, each notebook finishes within its limits, and scores what its honest cells
+earn (``value = 1`` before the attack earns q1, ``other = 2`` after it earns q2).
+Under ``none`` the same notebooks (the ones safe to run unsandboxed) show which
+attacks then succeed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_grader
+
+pytestmark = pytest.mark.slow
+
+HOSTILE = REPO / "tests" / "submissions" / "hostile"
+TESTS = {
+    "q1": "OK_FORMAT = True\ntest = {'name': 'q1', 'points': 1, 'suites': [{'cases': [{'code': '>>> assert value == 1\\n', 'hidden': False, 'locked': False}], 'scored': True, 'setup': '', 'teardown': '', 'type': 'doctest'}]}\n",
+    "q2": "OK_FORMAT = True\ntest = {'name': 'q2', 'points': 1, 'suites': [{'cases': [{'code': '>>> assert other == 2\\n', 'hidden': True, 'locked': False}], 'scored': True, 'setup': '', 'teardown': '', 'type': 'doctest'}]}\n",
+}
+PLANTED = [Path("/tmp/grader-hostile-probe"), Path("/root/grader-hostile-probe"), Path(os.path.expanduser("~/grader-hostile-probe"))]
+PORT = 47123
+# What each notebook scores when contained: its honest cells' points.
+CONTAINED_SCORE = {name: 2 for name in [
+    "honest", "write_outside", "network", "fork_bomb", "memory_bomb", "infinite_loop", "ignores_sigint",
+    "sleep_forever", "os_exit", "segfault", "kill_parent", "kill_everything", "print_flood",
+]} | {"read_hidden_tests": 1, "monkeypatch": 1, "forge_results": 1}
+SAFE_UNSANDBOXED = ["honest", "read_hidden_tests", "write_outside", "network", "monkeypatch", "forge_results"]
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self, port: int):
+        self.server = socket.create_server(("127.0.0.1", port))
+        self.server.settimeout(0.2)
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while self.running:
+            try:
+                connection, _ = self.server.accept()
+                self.connections += 1
+                connection.close()
+            except OSError:
+                continue
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        self.server.close()
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fork_bomb_processes() -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and b"os.fork()" in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def grade_hostile(tmp_path: Path, names: list[str], isolation: str, *extra: str) -> tuple[Path, Path, Listener]:
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    for name, text in TESTS.items():
+        (tests / f"{name}.py").write_text(text)
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    for name in names:
+        shutil.copy(HOSTILE / f"{name}.ipynb", submissions / f"{name}.ipynb")
+    for path in PLANTED:
+        path.unlink(missing_ok=True)
+    listener = Listener(PORT)
+    output = tmp_path / "graded"
+    try:
+        result = run_grader("grade", "--tests", str(tests), str(submissions), "--output", str(output), "--isolation", isolation,
+                            "--cell-timeout", "5", "--timeout", "90", "--memory", "2GiB", "--workers", "2", *extra, cwd=tmp_path, timeout=600)
+    finally:
+        listener.close()
+    assert result.returncode == 0, result.stderr
+    return submissions, output, listener
+
+
+@pytest.fixture(scope="module")
+def sandboxed(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("hostile_bwrap")
+    honest_hash = sha256(HOSTILE / "honest.ipynb")
+    cgroups_before = set(Path("/sys/fs/cgroup/pids/grader").glob("*")) if Path("/sys/fs/cgroup/pids/grader").exists() else set()
+    submissions, output, listener = grade_hostile(tmp_path, sorted(CONTAINED_SCORE), "bwrap", "--require-isolation")
+    return {
+        "submissions": submissions,
+        "output": output,
+        "connections": listener.connections,
+        "honest_hash": honest_hash,
+        "planted": [p for p in PLANTED if p.exists()],
+        "cgroups_left": (set(Path("/sys/fs/cgroup/pids/grader").glob("*")) - cgroups_before) if Path("/sys/fs/cgroup/pids/grader").exists() else set(),
+        "bomb_processes": fork_bomb_processes(),
+    }
+
+
+def result_of(output: Path, name: str) -> dict:
+    return json.loads((output / "results" / f"{name}.json").read_text())
+
+
+@pytest.mark.parametrize("name", sorted(CONTAINED_SCORE))
+def test_each_attack_scores_only_its_honest_cells(sandboxed, name):
+    result = result_of(sandboxed["output"], name)
+    assert result["status"] == "graded", result.get("error")
+    assert result["score"] == CONTAINED_SCORE[name], result["problems"]
+    assert result["timings"]["total"] < 90
+
+
+def test_the_host_is_untouched(sandboxed):
+    assert sandboxed["connections"] == 0, "a submission reached a listener on 127.0.0.1"
+    assert sandboxed["planted"] == [], "a submission wrote outside its sandbox"
+    assert sha256(sandboxed["submissions"] / "honest.ipynb") == sandboxed["honest_hash"]
+    assert sandboxed["bomb_processes"] == [], "the fork bomb outlived its sandbox"
+    assert sandboxed["cgroups_left"] == set()
+    grades = (sandboxed["output"] / "grades.csv").read_text()
+    assert "pwned" not in grades and "\nhonest,graded,2,2,1,1\n" in grades
+
+
+def test_attacks_are_recorded(sandboxed):
+    kinds = {name: [p["kind"] for p in result_of(sandboxed["output"], name)["problems"]] for name in CONTAINED_SCORE}
+    assert kinds["honest"] == []
+    assert "kernel_died" in kinds["memory_bomb"]  # OOM-killed at the cgroup's memory limit
+    assert "kernel_died" in kinds["kill_parent"] and "kernel_died" in kinds["segfault"]
+    assert kinds["infinite_loop"] == ["cell_timeout"] and kinds["sleep_forever"] == ["cell_timeout"]
+    assert "cell_stuck" in kinds["ignores_sigint"] and "output_truncated" in kinds["print_flood"]
+    tampering = [p["message"] for p in result_of(sandboxed["output"], "monkeypatch")["problems"] if p["kind"] == "tampering"]
+    assert tampering and "numpy.allclose" in tampering[0] and "builtins.AssertionError" in tampering[0]
+
+
+@pytest.mark.unsandboxed
+def test_without_a_sandbox_these_attacks_succeed(tmp_path: Path):
+    """Evidence for the README: what --isolation none does not stop (safe attacks only)."""
+    try:
+        submissions, output, listener = grade_hostile(tmp_path, SAFE_UNSANDBOXED, "none")
+        planted = [p for p in PLANTED if p.exists()]
+    finally:
+        for path in PLANTED:
+            path.unlink(missing_ok=True)
+    assert result_of(output, "read_hidden_tests")["score"] == 2, "reading the hidden tests should work without a sandbox"
+    assert listener.connections >= 1, "the network should be reachable without a sandbox"
+    assert Path("/tmp/grader-hostile-probe") in planted, "writing outside should work without a sandbox"
+    # What the in-kernel defences still stop without a sandbox:
+    assert result_of(output, "monkeypatch")["score"] == 1
+    assert result_of(output, "forge_results")["score"] == 1
