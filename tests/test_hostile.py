@@ -146,7 +146,10 @@ def test_attacks_are_recorded(sandboxed):
     assert "kernel_died" in kinds["memory_bomb"]  # OOM-killed at the cgroup's memory limit
     assert "kernel_died" in kinds["segfault"] and "kernel_died" in kinds["os_exit"]
     assert kinds["infinite_loop"] == ["cell_timeout"] and kinds["sleep_forever"] == ["cell_timeout"]
-    assert "cell_stuck" in kinds["ignores_sigint"] and "output_truncated" in kinds["print_flood"]
+    assert "cell_stuck" in kinds["ignores_sigint"]
+    # A flood is interrupted once its output reaches the grader, or, if the kernel buffers
+    # it first, the kernel hits its memory limit: contained either way.
+    assert {"output_truncated", "kernel_died"} & set(kinds["print_flood"])
     tampering = [p["message"] for p in result_of(sandboxed["output"], "monkeypatch")["problems"] if p["kind"] == "tampering"]
     assert tampering and "numpy.allclose" in tampering[0] and "builtins.AssertionError" in tampering[0]
 
