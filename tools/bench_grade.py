@@ -5,8 +5,8 @@
 Builds N copies of a small notebook (numpy and pandas imports, three questions with
 public and hidden tests), grades each with otter's local runner (`otter run`, one at
 a time, as otter offers no parallel local grading), then grades the batch with
-`grader grade --isolation none` with 1 and with 2 workers. Prints the per-submission
-medians and the ratios. Times are wall-clock on this machine, all in one run.
+`grader grade --isolation none` with 1 and with 2 workers, and once more in the bwrap
+sandbox. Prints the per-submission medians and the ratios. Times are wall-clock on this machine, all in one run.
 """
 
 from __future__ import annotations
@@ -73,11 +73,11 @@ def time_otter_run(zip_path: Path, submissions: Path, workdir: Path) -> list[flo
     return seconds
 
 
-def time_grader(tests: Path, submissions: Path, workdir: Path, workers: int) -> tuple[float, list[float]]:
-    output = workdir / f"grader_out_{workers}"
+def time_grader(tests: Path, submissions: Path, workdir: Path, workers: int, isolation: str = "none") -> tuple[float, list[float]]:
+    output = workdir / f"grader_out_{workers}_{isolation}"
     started = time.perf_counter()
     subprocess.run([str(BIN / "grader"), "grade", "--tests", str(tests), str(submissions), "--output", str(output),
-                    "--isolation", "none", "--workers", str(workers)], check=True, capture_output=True)
+                    "--isolation", isolation, "--workers", str(workers)], check=True, capture_output=True)
     wall = time.perf_counter() - started
     results = [json.loads(p.read_text()) for p in sorted((output / "results").glob("*.json"))]
     assert all(r["score"] == r["max_score"] == 6 for r in results), "grader grade did not give full marks"
@@ -94,6 +94,7 @@ def main() -> None:
         otter_seconds = time_otter_run(zip_path, submissions, workdir)
         wall_1, per_submission_1 = time_grader(tests, submissions, workdir, workers=1)
         wall_2, _ = time_grader(tests, submissions, workdir, workers=2)
+        _, per_submission_bwrap = time_grader(tests, submissions, workdir, workers=1, isolation="bwrap")
     n = args.submissions
     otter_median = statistics.median(otter_seconds)
     print(f"{n} trivial submissions (numpy + pandas imports, 3 questions, 5 test cases)\n")
@@ -102,6 +103,7 @@ def main() -> None:
     print(f"{'grader grade -w1, median per submission':<44}{statistics.median(per_submission_1):>9.2f}")
     print(f"{'grader grade -w1, batch wall / n':<44}{wall_1 / n:>9.2f}   (includes CLI start-up)")
     print(f"{'grader grade -w2, batch wall / n':<44}{wall_2 / n:>9.2f}")
+    print(f"{'grader grade -w1 --isolation bwrap, median':<44}{statistics.median(per_submission_bwrap):>9.2f}   (sandboxed)")
     print()
     print(f"speed-up over otter run, per submission (1 worker): {otter_median / statistics.median(per_submission_1):.1f}x")
     print(f"speed-up over otter run, batch wall (1 worker):     {sum(otter_seconds) / wall_1:.1f}x")
