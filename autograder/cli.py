@@ -134,66 +134,44 @@ def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, me
     """
     import os
 
-    from .course import Limits, find_course_root, load_course, parse_size
+    from .course import parse_size
     from .environment import kernel_environment
     from .grade import BatchOptions, GradingSetup, find_submissions, grade_batch, load_test_suite
     from .grade.outputs import gradebook_table
+    from .grade.target import GradingTarget
     from .sandbox import select_isolation
-    from . import data as datasets
 
     if tests_dir is None:
         if len(args) < 2:
             raise GraderError("give an assignment and at least one submission (or --tests DIR)")
-        course = load_course()
-        assignment = course.assignment(args[0])
-        submission_paths = args[1:]
-        tests_dir = course.dist_dir / assignment.id / "tests"
-        if not tests_dir.is_dir():
-            raise GraderError(f"{course.relative(tests_dir)} is missing: run `grader release {assignment.id}` first")
-        datasets.require(assignment.data, course.data_dir)
-        limits, kernel, support = assignment.limits, assignment.kernel, tuple(assignment.files)
-        default_output = course.root / "graded" / assignment.id
+        target, submission_paths = GradingTarget.for_assignment(args[0]), args[1:]
     else:
-        if files and not args:
-            raise GraderError("give at least one submission")
         if not args:
             raise GraderError("give at least one submission")
-        try:
-            course = load_course()
-        except GraderError:
-            course = None
-        submission_paths = args
-        limits, kernel, support = Limits(), "python3", tuple(f.resolve() for f in files)
-        default_output = Path("graded") / tests_dir.resolve().name
-    overrides = {}
-    if cell_timeout is not None:
-        overrides["cell_timeout"] = cell_timeout
-    if timeout is not None:
-        overrides["timeout"] = timeout
-    if memory is not None:
-        overrides["memory"] = parse_size(memory)
-    limits = Limits(**{**limits.__dict__, **overrides})
-
+        target, submission_paths = GradingTarget.for_tests_dir(tests_dir, files), args
+    target = target.with_limits(
+        cell_timeout=cell_timeout, timeout=timeout, memory=parse_size(memory) if memory is not None else None
+    )
     backend = select_isolation(isolation, require_isolation)
     if backend.warning:
         click.echo(backend.warning, err=True)
-    suite = load_test_suite(tests_dir)
+    suite = load_test_suite(target.tests_dir)
     submissions = find_submissions([Path(p) for p in submission_paths])
     if not submissions:
         raise GraderError("no .ipynb submissions found")
     setup = GradingSetup(
         suite=suite,
-        limits=limits,
-        kernel_name=kernel,
-        env=kernel_environment(course),
+        limits=target.limits,
+        kernel_name=target.kernel,
+        env=kernel_environment(target.course),
         isolation=backend,
-        support_files=support,
-        data_dir=course.data_dir if course is not None else None,
+        support_files=target.support_files,
+        data_dir=target.course.data_dir if target.course is not None else None,
     )
-    output_dir = output_dir or default_output
+    output_dir = output_dir or target.default_output
     options = BatchOptions(output_dir=output_dir, workers=workers or os.cpu_count() or 1, force=force)
     click.echo(f"grading {len(submissions)} submission(s) with {options.workers} worker(s), isolation {backend.name}; "
-               f"tests {tests_dir} ({len(suite.questions)} questions, {suite.max_score:g} points)", err=True)
+               f"tests {target.tests_dir} ({len(suite.questions)} questions, {suite.max_score:g} points)", err=True)
     summary = grade_batch(submissions, setup, options)
     click.echo(gradebook_table(summary.results, suite.names, suite.max_score))
     click.echo(f"\n{summary.graded} graded, {summary.kept} unchanged, {summary.errors} could not be graded; "

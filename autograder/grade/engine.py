@@ -108,6 +108,7 @@ class _SubmissionRun:
         self.restarts = 0
         self.deadline = 0.0
         self.snapshot_key = f"_grader_snapshot_{secrets.token_hex(8)}"
+        self.kernel_log = None
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()

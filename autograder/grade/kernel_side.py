@@ -15,7 +15,6 @@ them; code determined enough to find and rewrite the snapshot itself is out of r
 any in-process check (see README, Security model).
 """
 
-import builtins
 import contextlib
 import importlib.util
 import inspect

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,8 +110,6 @@ def load_test_suite(directory: Path) -> TestSuite:
 
 def natural_key(name: str) -> list:
     """q2 sorts before q10."""
-    import re
-
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
