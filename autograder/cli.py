@@ -193,7 +193,7 @@ def data(datasets):
 
     course = load_course()
     names = datasets or sorted({name for a in course.assignments for name in a.data})
-    for prepared in datasets_module.prepare(names, course.data_dir):
+    for prepared in datasets_module.prepare(names, course.data_dir, course.shared_datasets_dir):
         click.echo(f"{prepared.name}: {course.relative(prepared.location)} ({prepared.source})")
 
 

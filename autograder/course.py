@@ -81,6 +81,11 @@ class Course:
     def dist_dir(self) -> Path:
         return self.root / "dist"
 
+    @property
+    def shared_datasets_dir(self) -> Path:
+        """The read-only offline datasets beside the repository (``../shared/datasets``)."""
+        return self.root.parent / "shared" / "datasets"
+
     def assignment(self, assignment_id: str) -> Assignment:
         for assignment in self.assignments:
             if assignment.id == assignment_id:

@@ -24,9 +24,10 @@ import sys
 
 RESULT_MIMETYPE = "application/vnd.ml-course-grader.result+json"
 MAX_CASE_OUTPUT = 4000
-GUARDED_MODULES = ("builtins", "math", "random", "doctest", "json", "inspect", "contextlib", "io", "numpy", "numpy.testing", "IPython.display")
+GUARDED_MODULES = ("builtins", "math", "doctest", "json", "numpy", "numpy.testing", "IPython.display")
 """Modules whose attributes are snapshotted before the notebook's first cell and
-restored before each test run (a notebook that patched them is flagged)."""
+restored before each test run (a notebook that patched them is flagged). Only modules
+tests lean on and libraries leave alone: PyTorch, for one, replaces ``inspect.getfile``."""
 KERNEL_MANAGED = {"builtins.input", "builtins.raw_input"}
 """Attributes ipykernel itself rebinds for every execution (stdin forwarding)."""
 
