@@ -105,11 +105,15 @@ def release(assignments, all_, check):
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds a whole submission may run (default: course.toml).")
 @click.option("--memory", default=None, help="Memory per submission, e.g. 2GiB (default: course.toml).")
-@click.option("--isolation", type=click.Choice(["auto", "bwrap", "none"]), default="auto", show_default=True,
-              help="How submissions are isolated: auto picks bwrap where it works, else none (see README, Security model).")
+@click.option("--isolation", type=click.Choice(["auto", "bwrap", "docker", "none"]), default="auto", show_default=True,
+              help="How submissions are isolated: auto picks bwrap, else docker, where it works, else none "
+                   "(see README, Security model).")
+@click.option("--docker-image", default="ml-course-grader:latest", show_default=True,
+              help="With --isolation docker: the image kernels run in (docker/Dockerfile).")
 @click.option("--require-isolation", is_flag=True, help="Fail rather than grade without a sandbox.")
 @click.option("--force", is_flag=True, help="Regrade submissions whose results are already up to date.")
-def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, memory, isolation, require_isolation, force):
+def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, memory, isolation, docker_image,
+          require_isolation, force):
     """Grade submissions: run each notebook in its own kernel and score it with the tests.
 
     SUBMISSION is a .ipynb file or a directory searched recursively for them. Each
@@ -152,7 +156,7 @@ def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, me
     target = target.with_limits(
         cell_timeout=cell_timeout, timeout=timeout, memory=parse_size(memory) if memory is not None else None
     )
-    backend = select_isolation(isolation, require_isolation)
+    backend = select_isolation(isolation, require_isolation, docker_image)
     if backend.warning:
         click.echo(backend.warning, err=True)
     suite = load_test_suite(target.tests_dir)

@@ -11,6 +11,7 @@ the runner's result messages), and a cell that floods it is interrupted.
 from __future__ import annotations
 
 import asyncio
+import os
 import queue
 import time
 from dataclasses import dataclass, field
@@ -32,9 +33,13 @@ class WrappedKernelManager(AsyncKernelManager):
     """A kernel manager that launches the kernel behind a command prefix (limits, sandbox)."""
 
     command_prefix: list[str] = []
+    kernel_command: list[str] | None = None
 
     def format_kernel_cmd(self, extra_arguments=None):
-        return [*self.command_prefix, *super().format_kernel_cmd(extra_arguments)]
+        if self.kernel_command is None:
+            return [*self.command_prefix, *super().format_kernel_cmd(extra_arguments)]
+        connection_file = os.path.realpath(self.connection_file)
+        return [*self.command_prefix, *(part.replace("{connection_file}", connection_file) for part in self.kernel_command)]
 
 
 @dataclass
@@ -63,6 +68,7 @@ class KernelSession:
         if launch.connection_file:
             self.manager.connection_file = launch.connection_file
         self.manager.command_prefix = launch.prefix
+        self.manager.kernel_command = launch.kernel_command
         self.manager.kernel_spec.interrupt_mode = launch.interrupt_mode
         self.client = None
 

@@ -8,8 +8,9 @@ else about grading is the same whatever the backend.
 
 from __future__ import annotations
 
+import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..course import Limits
@@ -26,13 +27,17 @@ class KernelLaunch:
     ip: str = "127.0.0.1"
     connection_file: str | None = None
     interrupt_mode: str = "signal"
+    kernel_command: list[str] | None = None
+    """The kernel's argv, when it differs from the kernel spec's (a container's own Python)."""
     cgroup: str | None = None
-    notes: list[str] = field(default_factory=list)
+    container: str | None = None
 
     def cleanup(self) -> None:
-        """Kill whatever the kernel left behind (cgroup members) and remove its groups."""
+        """Kill whatever the kernel left behind (cgroup members, a container)."""
         if self.cgroup:
             kill_and_remove(self.cgroup)
+        if self.container:
+            subprocess.run(["docker", "kill", self.container], capture_output=True)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,93 @@
+"""The ``docker`` backend: each kernel in its own container.
+
+Built for machines where bubblewrap is unavailable (macOS, Windows, AppArmor-restricted
+Ubuntu) but a Docker engine runs. As with bwrap, only the kernel is inside; the grader
+talks to it over Unix sockets in a directory bind-mounted at the same path. NOT
+verified end to end: this project's machines have the Docker client but no engine, so
+the test suite checks the exact ``docker run`` command this module builds, and the
+probe's refusal, but has never run a container (see README, Security model).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from functools import lru_cache
+
+from ..course import Limits
+from ..data import DATA_ENV_VAR
+from .base import Isolation, KernelLaunch, SandboxPaths
+
+DEFAULT_IMAGE = "ml-course-grader:latest"
+"""Built from ``docker/Dockerfile`` (``docker build -t ml-course-grader -f docker/Dockerfile .``)."""
+SANDBOX_HOME = "/sandbox"
+SANDBOX_DATA = "/data"
+KERNEL_COMMAND = ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+_PASSED_THROUGH = ("MPLBACKEND", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "PYTHONHASHSEED")
+
+
+def docker_command(name: str, image: str, paths: SandboxPaths, limits: Limits, env: dict[str, str], connection_dir) -> list[str]:
+    command = [
+        shutil.which("docker") or "docker", "run", "--rm", "--interactive", "--name", name,
+        "--network", "none",
+        "--memory", str(limits.memory), "--memory-swap", str(limits.memory),
+        "--pids-limit", str(limits.processes),
+        "--ulimit", "core=0", "--ulimit", "nofile=1024:1024", "--ulimit", f"fsize={1 << 30}",
+        "--read-only", "--tmpfs", "/tmp:rw,size=512m",
+        "--user", "1000:1000", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+        "--hostname", "sandbox", "--workdir", SANDBOX_HOME,
+        "--volume", f"{paths.workdir}:{SANDBOX_HOME}",
+    ]
+    for support in paths.support_files:
+        command += ["--volume", f"{paths.workdir / support}:{SANDBOX_HOME}/{support}:ro"]
+    if paths.data_dir is not None:
+        command += ["--volume", f"{paths.data_dir.resolve()}:{SANDBOX_DATA}:ro"]
+    command += ["--volume", f"{connection_dir}:{connection_dir}"]
+    inside = {key: env[key] for key in _PASSED_THROUGH if key in env}
+    inside.update({"HOME": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib", "PYTHONDONTWRITEBYTECODE": "1"})
+    if paths.data_dir is not None:
+        inside[DATA_ENV_VAR] = SANDBOX_DATA
+    for key, value in sorted(inside.items()):
+        command += ["--env", f"{key}={value}"]
+    return command + [image]
+
+
+class DockerIsolation(Isolation):
+    name = "docker"
+
+    def __init__(self, image: str = DEFAULT_IMAGE):
+        self.image = image
+
+    def launch(self, paths: SandboxPaths, limits: Limits, env: dict[str, str]) -> KernelLaunch:
+        connection_dir = paths.scratch / "kernel"
+        connection_dir.mkdir()
+        for directory in (paths.workdir, connection_dir):  # the container runs as uid 1000
+            os.chmod(directory, 0o777)
+        name = f"grader-{uuid.uuid4().hex[:12]}"
+        return KernelLaunch(
+            prefix=docker_command(name, self.image, paths, limits, env, connection_dir),
+            env=env,
+            transport="ipc",
+            ip=str(connection_dir / "kernel"),
+            connection_file=str(connection_dir / "connection.json"),
+            interrupt_mode="message",
+            kernel_command=list(KERNEL_COMMAND),
+            container=name,
+        )
+
+
+@lru_cache(maxsize=1)
+def docker_works() -> tuple[bool, str]:
+    """Probe once: does a Docker engine answer?"""
+    if shutil.which("docker") is None:
+        return False, "docker is not installed"
+    try:
+        probe = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"docker info failed: {exc}"
+    if probe.returncode != 0:
+        reason = (probe.stderr.strip().splitlines() or [f"exit status {probe.returncode}"])[-1]
+        return False, f"no Docker engine ({reason})"
+    return True, "ok"
