@@ -99,3 +99,11 @@ def course_copy(tmp_path_factory) -> Path:
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
     (root / "data").symlink_to(REPO / "data")
     return root
+
+
+@pytest.fixture(scope="session")
+def released_course(course_copy: Path) -> Path:
+    """The scratch copy of this course with every assignment released into it."""
+    result = run_grader("release", "--all", cwd=course_copy)
+    assert result.returncode == 0, result.stderr
+    return course_copy

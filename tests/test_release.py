@@ -167,3 +167,16 @@ def test_release_from_a_subdirectory(tiny_course: Path):
     result = run_grader("release", "demo", cwd=tiny_course / "solutions" / "demo")
     assert result.returncode == 0, result.stderr
     assert (tiny_course / "assignments" / "demo" / "demo.ipynb").is_file()
+
+
+def test_a_line_public_in_another_assignment_is_not_a_leak(tiny_course: Path):
+    other_tests = tiny_course / "assignments" / "other" / "tests"
+    other_tests.mkdir(parents=True)
+    line = "assert double(21) == 42 and double(-4) == -8 and double(0.5) == 1.0"
+    (other_tests / "q1.py").write_text(
+        "OK_FORMAT = True\ntest = {'name': 'q1', 'points': 1, 'suites': [{'cases': [{'code': '>>> x = 1\\n>>> %s\\n', "
+        "'hidden': False, 'locked': False}], 'scored': True, 'setup': '', 'teardown': '', 'type': 'doctest'}]}\n" % line
+    )
+    assert release(tiny_course, "demo").returncode == 0  # the other assignment's own public test
+    (tiny_course / "assignments" / "other" / "notes.md").write_text("assert answer == 42\n")  # secret everywhere
+    assert_one_line_error(release(tiny_course, "demo"), "leak: hidden test q1 (case 3) appears in assignments/other/notes.md")

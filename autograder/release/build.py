@@ -96,7 +96,8 @@ def build_release(course: Course, assignment: Assignment, scratch: Path, log: Lo
 
     tests = read_tests_dir(otter_out / "autograder" / "tests")
     other_releases = [p for p in sorted(course.assignments_dir.glob("*")) if p.name != assignment.id]
-    leaks = find_hidden_test_leaks(tests, [student_dir, *other_releases]) + find_solution_leaks(master, [student_dir])
+    other_public = [spec for release in other_releases if (release / "tests").is_dir() for spec in read_tests_dir(release / "tests")]
+    leaks = find_hidden_test_leaks(tests, [student_dir, *other_releases], other_public) + find_solution_leaks(master, [student_dir])
     if leaks:
         leak = leaks[0]
         shown = (

@@ -1,0 +1,74 @@
+"""lab02 and hw03: each sample submission, graded in the sandbox, gets the score its mistakes deserve."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+from pathlib import Path
+
+import pytest
+
+from autograder.release.leaks import find_hidden_test_leaks
+from autograder.testfiles import read_tests_dir
+
+from conftest import REPO, run_grader
+
+pytestmark = pytest.mark.slow
+
+FULL = {
+    "lab02": {"q1": 3, "q2": 2, "q3": 4, "q4": 2, "q5": 2, "q6": 3, "q7": 4, "q8": 3, "q9": 3, "q10": 3, "q11": 2},
+    "hw03": {"q1": 4, "q2": 2, "q3": 2, "q4": 4, "q5": 3, "q6": 2, "q8": 3, "q9": 3, "q10": 2, "q11": 4},
+}
+# Per sample, the questions its mistake costs points on, and what they score then.
+LOSSES = {
+    "lab02": {
+        "correct": {},
+        "choose_C_by_train_accuracy": {"q8": 1},  # C chosen by training accuracy, not validation log-loss
+        "confused_pair_one_direction": {"q10": 2},  # cm[i, j] only, not cm[i, j] + cm[j, i]
+        "one_hot_boolean_columns": {"q4": 1},  # get_dummies without dtype=int
+        "scaler_fit_on_all_data": {"q3": 2},  # leakage: statistics of all 60,000 images
+        "scaler_refit_on_test": {"q3": 2},  # test set standardised with its own statistics
+        "sweep_on_test_set": {"q7": 2},  # model selection on the test set
+        "unmodified_release": {q: 0 for q in FULL["lab02"]},
+    },
+    "hw03": {
+        "correct": {},
+        "auc_from_labels": {"q4": 2, "q5": 2},  # ROC AUC from predict() labels, not probabilities
+        "best_by_idxmin": {"q8": 1},  # idxmin picks the worst row
+        "best_by_train_auc": {"q8": 2},  # best row chosen by training AUC
+        "non_stratified_split": {"q1": 2},  # split without stratify
+        "scaled_before_pipeline": {"q11": 2},  # scaler fitted outside the pipeline
+        "unmodified_release": {q: 0 for q in FULL["hw03"]},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def graded(released_course: Path, tmp_path_factory) -> dict[str, Path]:
+    outputs = {}
+    for assignment in LOSSES:
+        output = tmp_path_factory.mktemp(f"graded_{assignment}")
+        result = run_grader("grade", assignment, f"tests/submissions/{assignment}", "--output", str(output),
+                            "--require-isolation", "--workers", "2", cwd=released_course)
+        assert result.returncode == 0, result.stderr
+        outputs[assignment] = output
+    return outputs
+
+
+@pytest.mark.parametrize("assignment, sample", [(a, s) for a in LOSSES for s in sorted(LOSSES[a])])
+def test_sample_scores(graded: dict, assignment: str, sample: str):
+    result = json.loads((graded[assignment] / "results" / f"{sample}.json").read_text())
+    expected = {q: LOSSES[assignment][sample].get(q, points) for q, points in FULL[assignment].items()}
+    assert result["status"] == "graded"
+    assert result["problems"] == []
+    assert {q["name"]: q["score"] for q in result["questions"]} == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("assignment", sorted(LOSSES))
+def test_release_is_public_only_and_sample_release_current(released_course: Path, graded: dict, assignment: str):
+    assert filecmp.cmp(REPO / f"tests/submissions/{assignment}/unmodified_release.ipynb",
+                       REPO / f"assignments/{assignment}/{assignment}.ipynb", shallow=False)
+    bundle = read_tests_dir(released_course / "dist" / assignment / "tests")
+    public = read_tests_dir(released_course / "assignments" / assignment / "tests")
+    assert all(t.hidden_cases for t in bundle) and not any(t.hidden_cases for t in public)
+    assert find_hidden_test_leaks(bundle, [released_course / "assignments", graded[assignment] / "feedback"]) == []
