@@ -71,4 +71,6 @@ def test_release_is_public_only_and_sample_release_current(released_course: Path
     bundle = read_tests_dir(released_course / "dist" / assignment / "tests")
     public = read_tests_dir(released_course / "assignments" / assignment / "tests")
     assert all(t.hidden_cases for t in bundle) and not any(t.hidden_cases for t in public)
-    assert find_hidden_test_leaks(bundle, [released_course / "assignments", graded[assignment] / "feedback"]) == []
+    others = [spec for other in ("hw01", "lab02", "hw03") if other != assignment
+              for spec in read_tests_dir(released_course / "assignments" / other / "tests")]
+    assert find_hidden_test_leaks(bundle, [released_course / "assignments", graded[assignment] / "feedback"], others) == []
