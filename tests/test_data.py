@@ -31,3 +31,18 @@ def test_missing_dataset_points_at_grader_data(tmp_path: Path):
 def test_unknown_dataset():
     with pytest.raises(GraderError, match="unknown dataset 'imagenet'"):
         data.prepare(["imagenet"], Path("/nonexistent"))
+
+
+def test_cifar10_subset_is_copied_where_image_folder_reads_it(tmp_path: Path):
+    shared = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+    prepared = data.prepare(["cifar10"], tmp_path / "data", shared)
+    assert prepared[0].source == str(shared / "cifar10-subset")
+
+    from torchvision.datasets import ImageFolder
+
+    train = ImageFolder(str(tmp_path / "data" / "cifar10-subset" / "train"))
+    test = ImageFolder(str(tmp_path / "data" / "cifar10-subset" / "test"))
+    assert train.classes == list(data.CIFAR10Subset.classes)
+    assert len(train) == 5000 and len(test) == 2000
+    assert train[0][0].size == (32, 32)
+    assert data.prepare(["cifar10"], tmp_path / "data", shared)[0].source == "already present"
