@@ -26,6 +26,7 @@ from ..sandbox import Isolation, SandboxPaths
 from . import kernel_side
 from .kernel import KernelSession, Outcome
 from .plan import Step, plan_steps
+from .probes import PROBE_RESULT_SCHEMA, Probe, not_run, probe_result
 from .results import KERNEL_RESULT_SCHEMA, CellError, Problem, SubmissionResult
 from .scoring import TestSuite
 from .submissions import Submission
@@ -70,7 +71,8 @@ def _new_result(submission: Submission, setup: GradingSetup) -> SubmissionResult
     )
 
 
-async def grade_submission(submission: Submission, setup: GradingSetup) -> SubmissionResult:
+async def grade_submission(submission: Submission, setup: GradingSetup, probes: tuple[Probe, ...] = ()) -> SubmissionResult:
+    """Grade one submission; with ``probes``, also run each in a fork of the kernel where it asks."""
     started = time.perf_counter()
     try:
         notebook = read_notebook(submission.path, label=submission.name)
@@ -79,7 +81,7 @@ async def grade_submission(submission: Submission, setup: GradingSetup) -> Submi
     except GraderError as exc:
         return failed_result(submission, setup, str(exc).removeprefix(f"{submission.name}: "))
     result = _new_result(submission, setup)
-    run = _SubmissionRun(notebook, setup, result)
+    run = _SubmissionRun(notebook, setup, result, probes)
     scratch = Path(tempfile.mkdtemp(prefix="grader-submission-"))
     try:
         workdir = scratch / "work"
@@ -99,10 +101,11 @@ async def grade_submission(submission: Submission, setup: GradingSetup) -> Submi
 class _SubmissionRun:
     """The state of one submission's execution: steps, kernel, restarts, scores."""
 
-    def __init__(self, notebook, setup: GradingSetup, result: SubmissionResult):
+    def __init__(self, notebook, setup: GradingSetup, result: SubmissionResult, probes: tuple[Probe, ...] = ()):
         self.setup, self.result = setup, result
         self.steps = plan_steps(notebook, setup.suite.names)
-        self.checked: dict[str, tuple[list | None, int | None]] = {}
+        self.probes = probes
+        self.checked: dict[str, tuple[list | None, int | None, float]] = {}
         self.completed_cells: list[Step] = []
         self.output_bytes = 0
         self.restarts = 0
@@ -125,13 +128,15 @@ class _SubmissionRun:
             await self._snapshot(kernel)
             self.result.timings["kernel_start"] = time.perf_counter() - started
             started = time.perf_counter()
-            for step in self.steps:
+            for index, step in enumerate(self.steps):
                 if self.remaining() <= 0 or self.restarts > MAX_RESTARTS:
                     break
+                await self._run_probes(kernel, index)
                 if step.kind == "check":
                     await self._run_tests(kernel, step.question, step.cell)
                 else:
                     await self._run_cell(kernel, step)
+            await self._run_probes(kernel, len(self.steps))
             self.result.timings["cells"] = time.perf_counter() - started
             started = time.perf_counter()
             for name in self.setup.suite.names:
@@ -147,8 +152,12 @@ class _SubmissionRun:
         if self.restarts > MAX_RESTARTS:
             self._problem("too_many_restarts", f"the kernel was restarted {MAX_RESTARTS} times; execution stopped")
         for name in self.setup.suite.names:
-            outcomes, cell = self.checked.get(name, (None, None))
-            self.result.questions.append(self.setup.suite[name].score(outcomes, cell))
+            outcomes, cell, seconds = self.checked.get(name, (None, None, 0.0))
+            question = self.setup.suite[name].score(outcomes, cell)
+            question.seconds = seconds
+            self.result.questions.append(question)
+        done = {probe.name for probe in self.result.probes}
+        self.result.probes += [not_run(p, "the main run stopped before it") for p in self.probes if p.name not in done]
 
     async def _run_cell(self, kernel: KernelSession, step: Step) -> None:
         outcome = await self._run(kernel, step.source, store_history=True)
@@ -165,6 +174,7 @@ class _SubmissionRun:
             self.completed_cells.append(step)
 
     async def _run_tests(self, kernel: KernelSession, question: str, cell_index: int | None) -> None:
+        started = time.perf_counter()
         request_id = secrets.token_hex(16)
         request = self.setup.suite[question].kernel_request(request_id)
         request["snapshot"] = self.snapshot_key
@@ -184,9 +194,30 @@ class _SubmissionRun:
             self._problem("tests_failed_to_run", f"the tests of {question} {where} did not report ({detail})", cell)
             count = len(self.setup.suite[question].spec.cases)
             outcomes = [(False, f"the tests could not run ({detail})")] * count
-        self.checked[question] = (outcomes, cell)
+        self.checked[question] = (outcomes, cell, time.perf_counter() - started)
         if outcome.needs_restart:
             await self._recover(kernel, outcome, cell)
+
+    async def _run_probes(self, kernel: KernelSession, step_index: int) -> None:
+        for probe in self.probes:
+            if probe.before_step != step_index or self.remaining() <= 0 or self.restarts > MAX_RESTARTS:
+                continue
+            request_id = secrets.token_hex(16)
+            cell_timeout = self.setup.limits.cell_timeout
+            request = probe.kernel_request(request_id, self.setup.suite, self.snapshot_key, cell_timeout)
+            code = _runner_code("probe", f"{request!r}, globals()")
+            outcome = await self._run(kernel, code, store_history=False, result_mimetype=kernel_side.RESULT_MIMETYPE,
+                                      timeout=probe.budget(cell_timeout) + 10)
+            payload = next((r for r in outcome.results if isinstance(r, dict) and r.get("request_id") == request_id), None)
+            try:
+                jsonschema.validate(payload, PROBE_RESULT_SCHEMA)
+                for tests in payload["tests"]:
+                    jsonschema.validate(tests, KERNEL_RESULT_SCHEMA)
+                self.result.probes.append(probe_result(probe, payload, self.setup.suite))
+            except jsonschema.ValidationError:
+                self.result.probes.append(not_run(probe, f"the probe did not report ({outcome.status} {outcome.ename})".strip()))
+            if outcome.needs_restart:
+                await self._recover(kernel, outcome, None)
 
     async def _snapshot(self, kernel: KernelSession) -> None:
         """Before any of the notebook's code: remember what the tests' modules look like."""
@@ -194,8 +225,8 @@ class _SubmissionRun:
         if outcome.status != "ok":
             self._problem("snapshot_failed", f"could not snapshot the kernel's modules ({outcome.status}: {outcome.ename})")
 
-    async def _run(self, kernel: KernelSession, code: str, **options) -> Outcome:
-        timeout = min(self.setup.limits.cell_timeout, max(self.remaining(), 0.0))
+    async def _run(self, kernel: KernelSession, code: str, timeout: float | None = None, **options) -> Outcome:
+        timeout = min(timeout or self.setup.limits.cell_timeout, max(self.remaining(), 0.0))
         limit = min(self.setup.cell_output_limit, max(self.setup.submission_output_limit - self.output_bytes, 0))
         outcome = await kernel.run(code, timeout, output_limit=limit, **options)
         self.output_bytes += outcome.output_bytes

@@ -120,12 +120,12 @@ def _run_doctest(name, text, namespace):
     return failed == 0, "" if failed == 0 else log.getvalue()
 
 
-def _run_python_file(source, namespace):
+def _run_python_file(source, namespace, public_only=False):
     definitions = {"test_case": test_case, "__name__": "grader_test_file"}
     exec(compile(source, "<test file>", "exec"), definitions)
     results = []
     for value in list(definitions.values()):
-        if not isinstance(value, test_case):
+        if not isinstance(value, test_case) or (public_only and value.hidden):
             continue
         log = io.StringIO()
         arguments = {
@@ -141,8 +141,8 @@ def _run_python_file(source, namespace):
     return results
 
 
-def run(request, user_globals):
-    """Run one question's test files; display the JSON result."""
+def test_result(request, user_globals):
+    """Run one question's test files against the notebook's globals; the JSON-ready result."""
     tampered = restore(request["snapshot"]) if request.get("snapshot") else []
     namespace = dict(user_globals)
     cases = []
@@ -154,8 +154,118 @@ def run(request, user_globals):
                     for index, code in enumerate(test_file["cases"])
                 ]
             else:
-                outcomes = _run_python_file(test_file["source"], namespace)
+                outcomes = _run_python_file(test_file["source"], namespace, test_file.get("public_only", False))
             cases.extend({"passed": bool(passed), "output": output[:MAX_CASE_OUTPUT]} for passed, output in outcomes)
-    result = {"request_id": request["request_id"], "question": request["question"], "cases": cases, "tampered": tampered}
+    return {"request_id": request["request_id"], "question": request["question"], "cases": cases, "tampered": tampered}
+
+
+def run(request, user_globals):
+    """Run one question's test files; display the JSON result."""
+    _display_result(test_result(request, user_globals))
+
+
+def probe(request, user_globals):
+    """Run steps (cells and tests) in a forked copy of this kernel and display what they gave.
+
+    The kernel itself is left exactly as it was: the copy's changes die with it. This is
+    how ``grader validate`` runs a mutant or a cheat from the solution's state at one
+    point of the notebook without re-running everything before it.
+    """
+    import os
+    import select
+    import signal
+    import time
+
+    import random
+
+    random_state = random.getstate()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the copy: never returns
+        os.close(read_end)
+        random.setstate(random_state)  # the random module reseeds itself in a forked child
+        try:
+            report = _probe_steps(request, user_globals, signal)
+        except BaseException as error:  # noqa: BLE001 - anything the steps did
+            report = {"error": f"{type(error).__name__}: {error}"}
+        try:
+            data = json.dumps(report).encode()
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view):]
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    deadline = time.monotonic() + request["timeout"]
+    chunks, status = [], "timeout"
+    try:
+        while time.monotonic() < deadline:
+            if select.select([read_end], [], [], max(deadline - time.monotonic(), 0))[0]:
+                chunk = os.read(read_end, 1 << 16)
+                if not chunk:
+                    status = "ok"
+                    break
+                chunks.append(chunk)
+    finally:  # also when the engine interrupts this cell: the copy must not outlive it
+        os.close(read_end)
+        if status != "ok":
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    report = {}
+    if status == "ok":
+        try:
+            report = json.loads(b"".join(chunks).decode())
+        except ValueError:
+            status = "died"
+    status = "error" if "error" in report else status
+    _display_result({
+        "request_id": request["request_id"],
+        "status": status,
+        "error": report.get("error", ""),
+        "cells": report.get("cells", []),
+        "tests": report.get("tests", []),
+    })
+
+
+class _CellTimeout(BaseException):
+    pass
+
+
+def _probe_steps(request, namespace, signal):
+    """In the forked copy: run each step; a cell past the timeout is interrupted, as the engine does."""
+    import os
+
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # the kernel's output streams belong to the parent
+    try:
+        transform = get_ipython().transform_cell  # noqa: F821 - magics, as the kernel would run them
+    except NameError:
+        transform = str
+
+    def interrupt(signum, frame):
+        raise _CellTimeout()
+
+    signal.signal(signal.SIGALRM, interrupt)
+    cells, tests = [], []
+    for step in request["steps"]:
+        if step["kind"] == "tests":
+            result = test_result(step["request"], namespace)
+            if step.get("report", True):
+                tests.append(result)
+            continue
+        signal.setitimer(signal.ITIMER_REAL, request["cell_timeout"])
+        try:
+            exec(compile(transform(step["source"]), f"<cell {step['cell'] + 1}>", "exec"), namespace)
+            outcome = {"cell": step["cell"], "status": "ok", "ename": ""}
+        except _CellTimeout:
+            outcome = {"cell": step["cell"], "status": "timeout", "ename": ""}
+        except BaseException as error:  # noqa: BLE001 - a failing cell, whatever it raised
+            outcome = {"cell": step["cell"], "status": "error", "ename": type(error).__name__, "evalue": str(error)[:300]}
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        cells.append(outcome)
+    return {"cells": cells, "tests": tests}
+
+
+def _display_result(result):
     display = importlib.import_module("IPython.display").display
     display({RESULT_MIMETYPE: json.loads(json.dumps(result))}, raw=True)

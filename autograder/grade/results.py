@@ -55,6 +55,8 @@ class QuestionResult:
     """1-based index of the ``grader.check`` cell where the tests ran; None: after the last cell."""
     ran: bool = True
     """False when the tests never ran (the submission timed out first)."""
+    seconds: float = 0.0
+    """How long the question's tests took to run."""
 
 
 @dataclass
@@ -74,6 +76,18 @@ class CellError:
 
 
 @dataclass
+class ProbeResult:
+    """What a probe (steps run in a throwaway fork of the kernel) gave; see ``grade.probes``."""
+
+    name: str
+    status: str
+    """``ok``; ``timeout`` (the copy was killed); ``died`` (it crashed); ``error``; ``not_run``."""
+    questions: list[QuestionResult] = field(default_factory=list)
+    cell_errors: list[CellError] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass
 class SubmissionResult:
     submission: str
     path: str
@@ -90,6 +104,8 @@ class SubmissionResult:
     tests_sha256: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     grader_version: str = ""
+    probes: list[ProbeResult] = field(default_factory=list)
+    """Only when probes were asked for (``grader validate``)."""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=False) + "\n"
@@ -97,9 +113,16 @@ class SubmissionResult:
     @classmethod
     def from_json(cls, text: str) -> "SubmissionResult":
         raw = json.loads(text)
-        raw["questions"] = [
-            QuestionResult(**{**q, "cases": [CaseResult(**c) for c in q.get("cases", [])]}) for q in raw.get("questions", [])
+        raw["questions"] = [_question(q) for q in raw.get("questions", [])]
+        raw["probes"] = [
+            ProbeResult(**{**p, "questions": [_question(q) for q in p["questions"]],
+                           "cell_errors": [CellError(**e) for e in p["cell_errors"]]})
+            for p in raw.get("probes", [])
         ]
         raw["problems"] = [Problem(**p) for p in raw.get("problems", [])]
         raw["cell_errors"] = [CellError(**e) for e in raw.get("cell_errors", [])]
         return cls(**raw)
+
+
+def _question(raw: dict) -> QuestionResult:
+    return QuestionResult(**{**raw, "cases": [CaseResult(**c) for c in raw.get("cases", [])]})

@@ -36,12 +36,14 @@ class QuestionTests:
     def max_score(self) -> float:
         return float(sum(self.points))
 
-    def kernel_request(self, request_id: str) -> dict:
+    def kernel_request(self, request_id: str, public_only: bool = False) -> dict:
         """What the in-kernel runner needs: the cases' code, nothing about points."""
         if self.spec.ok_format:
-            test_file = {"ok_format": True, "cases": [case.code for case in self.spec.cases]}
+            cases = self.spec.public_cases if public_only else self.spec.cases
+            test_file = {"ok_format": True, "cases": [case.code for case in cases]}
         else:
-            test_file = {"ok_format": False, "source": _without_otter_import(self.spec.path.read_text(encoding="utf-8"))}
+            source = _without_otter_import(self.spec.path.read_text(encoding="utf-8"))
+            test_file = {"ok_format": False, "source": source, "public_only": public_only}
         return {"request_id": request_id, "question": self.name, "files": [test_file]}
 
     def score(self, outcomes: list[tuple[bool, str]] | None, checked_at_cell: int | None) -> QuestionResult:
