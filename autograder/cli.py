@@ -35,6 +35,25 @@ def main():
     """
 
 
+def isolation_options(command):
+    """--isolation, --docker-image and --require-isolation, for every command that runs notebooks."""
+    command = click.option("--require-isolation", is_flag=True, help="Fail rather than run notebooks without a sandbox.")(command)
+    command = click.option("--docker-image", default="ml-course-grader:latest", show_default=True,
+                           help="With --isolation docker: the image kernels run in (docker/Dockerfile).")(command)
+    return click.option("--isolation", type=click.Choice(["auto", "bwrap", "docker", "none"]), default="auto",
+                        show_default=True, help="How notebooks are isolated: auto picks bwrap, else docker, where it "
+                        "works, else none (see README, Security model).")(command)
+
+
+def selected_isolation(isolation: str, require_isolation: bool, docker_image: str):
+    from .sandbox import select_isolation
+
+    backend = select_isolation(isolation, require_isolation, docker_image)
+    if backend.warning:
+        click.echo(backend.warning, err=True)
+    return backend
+
+
 @main.command()
 @click.argument("assignments", nargs=-1, metavar="[ASSIGNMENT]...")
 @click.option("--all", "all_", is_flag=True, help="Release every assignment listed in course.toml.")
@@ -105,12 +124,7 @@ def release(assignments, all_, check):
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds a whole submission may run (default: course.toml).")
 @click.option("--memory", default=None, help="Memory per submission, e.g. 2GiB (default: course.toml).")
-@click.option("--isolation", type=click.Choice(["auto", "bwrap", "docker", "none"]), default="auto", show_default=True,
-              help="How submissions are isolated: auto picks bwrap, else docker, where it works, else none "
-                   "(see README, Security model).")
-@click.option("--docker-image", default="ml-course-grader:latest", show_default=True,
-              help="With --isolation docker: the image kernels run in (docker/Dockerfile).")
-@click.option("--require-isolation", is_flag=True, help="Fail rather than grade without a sandbox.")
+@isolation_options
 @click.option("--force", is_flag=True, help="Regrade submissions whose results are already up to date.")
 def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, memory, isolation, docker_image,
           require_isolation, force):
@@ -143,7 +157,6 @@ def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, me
     from .grade import BatchOptions, GradingSetup, find_submissions, grade_batch, load_test_suite
     from .grade.outputs import gradebook_table
     from .grade.target import GradingTarget
-    from .sandbox import select_isolation
 
     if tests_dir is None:
         if len(args) < 2:
@@ -156,9 +169,7 @@ def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, me
     target = target.with_limits(
         cell_timeout=cell_timeout, timeout=timeout, memory=parse_size(memory) if memory is not None else None
     )
-    backend = select_isolation(isolation, require_isolation, docker_image)
-    if backend.warning:
-        click.echo(backend.warning, err=True)
+    backend = selected_isolation(isolation, require_isolation, docker_image)
     suite = load_test_suite(target.tests_dir)
     submissions = find_submissions([Path(p) for p in submission_paths])
     if not submissions:
@@ -180,6 +191,105 @@ def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, me
     click.echo(gradebook_table(summary.results, suite.names, suite.max_score))
     click.echo(f"\n{summary.graded} graded, {summary.kept} unchanged, {summary.errors} could not be graded; "
                f"results in {output_dir}/ (grades.csv, results/, feedback/)")
+
+
+@main.command()
+@click.argument("assignments", nargs=-1, metavar="[ASSIGNMENT]...")
+@click.option("--all", "all_", is_flag=True, help="Validate every assignment listed in course.toml.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Gradings run at once (default: the number of CPU cores).")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdicts as JSON instead of tables.")
+@isolation_options
+def validate(assignments, all_, workers, as_json, isolation, docker_image, require_isolation):
+    """Prove an assignment's tests before release; exit 1 if any check fails.
+
+    Grades, through the same engine and sandbox as real submissions: the solution
+    (full marks on every autograded question, twice, with identical per-test results),
+    the unmodified release (zero on every question: a test that passes the empty stub
+    is vacuous), each mutant in solutions/<id>/mutants/ (must lose points on its
+    question; caught only by hidden tests is a warning), and built-in cheats on
+    every question (an always-equal object, the input returned unchanged, answers
+    hard-coded to the public tests' values: each must lose points). Also checks that
+    no hidden test or solution line is in the release, and that each question's
+    tests run within test_budget seconds (course.toml).
+
+    \b
+    Examples:
+      grader validate hw03
+      grader validate --all --json > validation.json
+    """
+    import os
+
+    from .course import load_course
+    from .validate import report_json, report_text, validate_assignments
+
+    course = load_course()
+    if all_ == bool(assignments):
+        raise GraderError("give assignment ids or --all" + (", not both" if all_ else ""))
+    targets = list(course.assignments) if all_ else [course.assignment(a) for a in assignments]
+    backend = selected_isolation(isolation, require_isolation, docker_image)
+    reports = validate_assignments(course, targets, backend, workers or os.cpu_count() or 1)
+    click.echo(report_json(reports) if as_json else "\n\n".join(report_text(r) for r in reports))
+    failed = [r.assignment for r in reports if not r.passed]
+    if failed:
+        raise GraderError(f"validation failed: {', '.join(failed)}")
+
+
+@main.command()
+@click.argument("notebooks", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@isolation_options
+def check(notebooks, isolation, docker_image, require_isolation):
+    """Run NOTEBOOK with its public tests, and say what hidden tests run at grading.
+
+    The same engine as grading (per-cell timeouts, crash recovery), with the public
+    tests beside the notebook (the released tests/ folder) or, inside the course
+    repository, those of the assignment its metadata names. Prints, per question,
+    whether the public tests pass and how many hidden tests and points remain.
+    Exit status 1 if a public test fails.
+
+    \b
+    Examples:
+      grader check hw03.ipynb                     # in the released hw03/ folder
+      grader check tests/submissions/hw03/*.ipynb --isolation none
+    """
+    from .check import check_notebook
+    from .check.selfcheck import report_text
+
+    backend = selected_isolation(isolation, require_isolation, docker_image)
+    failing = []
+    for notebook in notebooks:
+        report = check_notebook(notebook, backend)
+        click.echo(report_text(report))
+        if not report.all_public_pass:
+            failing.append(str(notebook))
+    if failing:
+        raise GraderError(f"public tests fail in {', '.join(failing)}")
+
+
+@main.command()
+@click.argument("assignment")
+@click.option("--title", default=None, help="The assignment's title in course.toml (default: 'Assignment ID').")
+def new(assignment, title):
+    """Scaffold ASSIGNMENT: a master notebook, a mutant, and its course.toml entry.
+
+    Writes solutions/ASSIGNMENT/ASSIGNMENT.ipynb (the config cell, one autograded
+    question with a solution, public and hidden tests; one manual question with a
+    rubric) and solutions/ASSIGNMENT/mutants/, and appends the assignment to
+    course.toml. `grader release ASSIGNMENT` and `grader validate ASSIGNMENT` pass on
+    it straight away; edit it from there.
+
+    \b
+    Example:
+      grader new hw06 --title "Convolutional networks"
+    """
+    from .course import load_course
+    from .new import scaffold_assignment
+
+    course = load_course()
+    made = scaffold_assignment(course, assignment, title)
+    click.echo(f"wrote {course.relative(made.master)} and {len(made.mutants)} mutants in "
+               f"{course.relative(made.mutants[0].parent)}/; added {assignment} to course.toml")
+    click.echo(f"next: grader release {assignment} && grader validate {assignment}")
 
 
 @main.command()

@@ -41,6 +41,8 @@ class Limits:
     """Bytes of memory the kernel may use."""
     processes: int = 256
     """Processes and threads a sandboxed kernel may have at once (cgroup ``pids.max``)."""
+    test_budget: float = 10.0
+    """Seconds one question's tests may take; ``grader validate`` flags slower ones."""
 
 
 @dataclass(frozen=True)

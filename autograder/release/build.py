@@ -24,11 +24,12 @@ import otter
 from .. import data
 from ..course import Assignment, Course
 from ..errors import GraderError
+from ..grade.scoring import load_test_suite
 from ..notebooks import read_notebook
 from ..testfiles import read_tests_dir
 from .execute import execute_master
 from .leaks import find_hidden_test_leaks, find_solution_leaks
-from .manifest import master_fingerprint, write_manifest
+from .manifest import master_fingerprint, question_summary, write_manifest
 from .markers import check_markers
 from .otter_assign import configure, run_otter_assign
 from .student_notebook import normalize, write_stubs
@@ -115,6 +116,7 @@ def build_release(course: Course, assignment: Assignment, scratch: Path, log: Lo
         master=label,
         fingerprint=master_fingerprint(master, [source for source, _ in support]),
         otter_version=otter.__version__,
+        questions=question_summary(load_test_suite(otter_out / "autograder" / "tests")),
     )
     return Release(
         assignment=assignment,

@@ -28,6 +28,7 @@ from ..testfiles import TestFileSpec, read_test_file
 HIDDEN_LINE_MIN = 30
 SOLUTION_LINE_MIN = 16
 _PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
 _MARKER = re.compile(r"#\s*(BEGIN|END)\s+(SOLUTION|PROMPT)|#\s*SOLUTION\s*$")
 
 
@@ -64,7 +65,7 @@ def find_hidden_test_leaks(tests: list[TestFileSpec], roots: list[Path], also_pu
     the other assignments' released tests) is common test code, not a secret.
     """
     public = {line for spec in [*tests, *also_public] for case in spec.public_cases for line in normalized_lines(case.code)}
-    files = _released_texts(roots)
+    files = _released_texts(roots, inline_code=True)
     leaks = []
     for spec in tests:
         for case in spec.hidden_cases:
@@ -122,12 +123,17 @@ def _solution_and_kept_lines(master) -> tuple[dict[str, str], set[str]]:
     return solution, kept
 
 
-def _released_texts(roots: list[Path]) -> dict[Path, tuple[str, set[str]]]:
+def _released_texts(roots: list[Path], inline_code: bool = False) -> dict[Path, tuple[str, set[str]]]:
+    """Each file's normalised lines; with ``inline_code``, also the code quoted in Markdown
+    (`...`): a hint quoting a hidden test leaks it, while a prompt may well show the
+    line the student is asked to write."""
     texts = {}
     for root in roots:
         paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
         for path in paths:
-            lines = normalized_lines(_readable_text(path))
+            text = _readable_text(path)
+            spans = [normalize_line(span) for span in _INLINE_CODE.findall(text)] if inline_code else []
+            lines = normalized_lines(text) + [span for span in spans if span]
             texts[path] = ("\n".join(lines), set(lines))
     return texts
 

@@ -30,7 +30,34 @@ def master_fingerprint(master, support_files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def write_manifest(student_dir: Path, *, assignment_id: str, title: str, master: str, fingerprint: str, otter_version: str) -> None:
+def question_summary(suite) -> dict:
+    """Per question: its points, and how many public and hidden cases (and hidden points) it has.
+
+    Students only get the public tests; this tells them (and ``grader check``) what
+    else runs at grading, without a line of the hidden tests.
+    """
+    summary = {}
+    for question in suite.questions:
+        hidden = [points for case, points in zip(question.spec.cases, question.points) if case.hidden]
+        summary[question.name] = {
+            "points": question.max_score,
+            "public_cases": len(question.spec.cases) - len(hidden),
+            "hidden_cases": len(hidden),
+            "hidden_points": round(sum(hidden), 6),
+        }
+    return summary
+
+
+def read_manifest(release_dir: Path) -> dict:
+    path = release_dir / MANIFEST_NAME
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write_manifest(student_dir: Path, *, assignment_id: str, title: str, master: str, fingerprint: str,
+                   otter_version: str, questions: dict) -> None:
     files = {
         str(path.relative_to(student_dir)): sha256_file(path)
         for path in sorted(student_dir.rglob("*"))
@@ -43,5 +70,6 @@ def write_manifest(student_dir: Path, *, assignment_id: str, title: str, master:
         "master_sha256": fingerprint,
         "released_with": {"ml-course-autograder": __version__, "otter-grader": otter_version},
         "files": files,
+        "questions": questions,
     }
     (student_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -34,7 +34,7 @@ def describe_cell(notebook, index: int | None) -> str:
     """``cell 12 (question q3, `def sigmoid(z):`)``: how messages name a cell."""
     if index is None:
         return "a cell"
-    question = next((q.name for q in _scan(notebook) if index in q.cells), None)
+    question = next((q.name for q in scan_questions(notebook) if index in q.cells), None)
     head = first_line(notebook.cells[index])
     parts = [f"question {question}"] if question else []
     if head:
@@ -55,7 +55,7 @@ def check_markers(notebook, label: str) -> list[Question]:
                 f"{label}: cell {index + 1} is a {cell.cell_type} cell holding the marker "
                 f"'{head}'; otter markers must be raw cells"
             )
-    questions = _scan(notebook, label)
+    questions = scan_questions(notebook, label)
     for question in questions:
         if not question.manual and not question.test_cells:
             raise GraderError(
@@ -65,7 +65,7 @@ def check_markers(notebook, label: str) -> list[Question]:
     return questions
 
 
-def _scan(notebook, label: str = "notebook") -> list[Question]:
+def scan_questions(notebook, label: str = "notebook") -> list[Question]:
     questions: list[Question] = []
     current: Question | None = None
     in_tests = False

@@ -1,0 +1,43 @@
+"""grader new: a scaffold that releases and validates straight away, in this course's config."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograder.course import load_course
+
+from conftest import REPO, assert_one_line_error, run_grader
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    shutil.copy2(REPO / "course.toml", tmp_path / "course.toml")
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_new_then_release_then_validate(course: Path):
+    made = run_grader("new", "demo", "--title", 'A "demo"', cwd=course)
+    assert made.returncode == 0, made.stderr
+    assert "next: grader release demo && grader validate demo" in made.stdout
+    demo = load_course(course).assignment("demo")
+    assert demo.title == 'A "demo"' and demo.master == course / "solutions/demo/demo.ipynb"
+    assert len(load_course(course).assignments) == len(load_course(REPO).assignments) + 1  # the others are kept
+
+    released = run_grader("release", "demo", cwd=course)
+    assert released.returncode == 0, released.stderr
+    validated = run_grader("validate", "demo", "--require-isolation", cwd=course)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "demo: PASSED" in validated.stdout
+    assert "q1        3       3/3       0/3    2/2             3/3" in validated.stdout
+
+
+def test_new_refuses_what_exists_or_is_invalid(course: Path):
+    assert run_grader("new", "demo", cwd=course).returncode == 0
+    assert_one_line_error(run_grader("new", "demo", cwd=course), "course.toml already lists an assignment 'demo'")
+    assert_one_line_error(run_grader("new", "hw 9", cwd=course), "invalid assignment id 'hw 9'")
+    (course / "solutions" / "stray").mkdir()
+    assert_one_line_error(run_grader("new", "stray", cwd=course), "solutions/stray already exists")
