@@ -1,6 +1,6 @@
 # Two commands set everything up on a fresh machine:
 #   make demo   venv + install + data, release every assignment, grade the samples
-#               (results in graded/<id>/: grades.csv, results/, feedback/)
+#               (results in graded/<id>/: grades.csv, results/, feedback/, report.html, gradebook.csv)
 #   make test   the same set-up, then the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -35,6 +35,7 @@ demo: setup
 		if [ -d tests/submissions/$$id ]; then \
 			echo "==> Grading the sample submissions of $$id (grader grade $$id tests/submissions/$$id)"; \
 			$(BIN)/grader grade $$id tests/submissions/$$id || exit 1; \
+			$(BIN)/grader report $$id || exit 1; \
 		fi; \
 	done
 

@@ -178,7 +178,7 @@ def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, me
         suite=suite,
         limits=target.limits,
         kernel_name=target.kernel,
-        env=kernel_environment(target.course),
+        env=kernel_environment(target.course.data_dir if target.course is not None else None),
         isolation=backend,
         support_files=target.support_files,
         data_dir=target.course.data_dir if target.course is not None else None,
@@ -290,6 +290,73 @@ def new(assignment, title):
     click.echo(f"wrote {course.relative(made.master)} and {len(made.mutants)} mutants in "
                f"{course.relative(made.mutants[0].parent)}/; added {assignment} to course.toml")
     click.echo(f"next: grader release {assignment} && grader validate {assignment}")
+
+
+@main.command()
+@click.argument("assignment")
+@click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the zip (default: dist/<assignment>/gradescope-autograder.zip).")
+def gradescope(assignment, output):
+    """Build the autograder zip to upload to Gradescope for ASSIGNMENT.
+
+    The zip runs this project's engine on Gradescope (per-cell timeouts, crash
+    recovery, tamper restore) against every test of the release, hidden ones
+    included, and always writes results/results.json: public tests visible with
+    their output, hidden tests visible after grades are published, as passed or
+    failed and their points only. requirements.txt pins the exact versions
+    installed here. Run `grader release ASSIGNMENT` first.
+
+    \b
+    Example:
+      grader gradescope hw01 --output hw01-autograder.zip
+    """
+    from .course import load_course
+    from .gradescope import build_autograder_zip
+
+    course = load_course()
+    target = course.assignment(assignment)
+    output = output or course.dist_dir / target.id / "gradescope-autograder.zip"
+    built = build_autograder_zip(course, target, output)
+    click.echo(f"{target.id}: wrote {course.relative(built.resolve())} ({built.stat().st_size / 2**20:.1f} MiB); "
+               "upload it as the assignment's autograder (Configure Autograder > Zip file upload)")
+
+
+@main.command()
+@click.argument("assignment")
+@click.option("--results", "results_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The directory `grader grade` wrote (default: graded/<assignment>/).")
+@click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the report (default: the results directory).")
+@click.option("--lms", type=click.Choice(["generic", "canvas"]), default="generic", show_default=True,
+              help="Gradebook layout: generic CSV, or Canvas's gradebook import format.")
+@click.option("--screenshot", is_flag=True, help="Also save report.png, taken by headless Chromium.")
+def report(assignment, results_dir, output_dir, lms, screenshot):
+    """Write report.html and an LMS gradebook from ASSIGNMENT's grading results.
+
+    \b
+    report.html        one self-contained page: score histogram, per-question means and
+                       distributions, per-test pass rates (most failed first), the
+                       submissions with problems and the slowest, linked to their feedback
+    gradebook.csv      student, total, max_score, one column per question
+                       (--lms canvas: gradebook-canvas.csv, Canvas's import format)
+
+    \b
+    Examples:
+      grader report hw03
+      grader report hw03 --results /tmp/graded --lms canvas
+    """
+    from .course import load_course
+    from .report import write_report
+
+    course = load_course()
+    target = course.assignment(assignment)
+    results_dir = results_dir or course.root / "graded" / target.id
+    written = write_report(results_dir, output_dir or results_dir, f"{target.id}: {target.title}", lms)
+    click.echo(f"{target.id}: report of {written.submissions} submissions: {written.html} ; gradebook: {written.gradebook}")
+    if screenshot:
+        from .report.screenshot import screenshot as take_screenshot
+
+        click.echo(f"{target.id}: screenshot: {take_screenshot(written.html, written.html.with_suffix('.png'))}")
 
 
 @main.command()

@@ -36,6 +36,8 @@ class FashionMNIST:
     """
 
     name = "fashion-mnist"
+    folder = "FashionMNIST"
+    """The folder under the data directory that holds it all (what an autograder zip ships)."""
     debian_dir = Path("/usr/share/datasets/fashion-mnist")
     files = (
         "train-images-idx3-ubyte",
@@ -45,7 +47,7 @@ class FashionMNIST:
     )
 
     def raw_dir(self, data_dir: Path) -> Path:
-        return data_dir / "FashionMNIST" / "raw"
+        return data_dir / self.folder / "raw"
 
     def is_ready(self, data_dir: Path) -> bool:
         raw = self.raw_dir(data_dir)
@@ -85,10 +87,11 @@ class MNISTSubset:
     """
 
     name = "mnist"
+    folder = "mnist"
     file_name = "mnist10k.npz"
 
     def path(self, data_dir: Path) -> Path:
-        return data_dir / "mnist" / self.file_name
+        return data_dir / self.folder / self.file_name
 
     def is_ready(self, data_dir: Path) -> bool:
         return self.path(data_dir).is_file()

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from .course import Course
 from .data import DATA_ENV_VAR
 
 
-def kernel_environment(course: Course | None) -> dict[str, str]:
+def kernel_environment(data_dir: Path | None) -> dict[str, str]:
     """Environment for a notebook kernel: data location, headless plots, one BLAS thread."""
     env = dict(os.environ)
-    if course is not None:
-        env[DATA_ENV_VAR] = str(course.data_dir)
+    if data_dir is not None:
+        env[DATA_ENV_VAR] = str(data_dir)
     env.update(
         {
             "MPLBACKEND": "Agg",

@@ -45,7 +45,7 @@ def otter_run(course: Course | None, autograder_zip: Path, submission: Path, tim
             [otter, "run", "-a", str(autograder_zip), "-o", output, str(submission)],
             capture_output=True,
             text=True,
-            env=kernel_environment(course),
+            env=kernel_environment(course.data_dir if course is not None else None),
             timeout=timeout,
         )
         results_path = Path(output) / "results.json"

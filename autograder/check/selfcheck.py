@@ -97,7 +97,7 @@ def check_notebook(notebook_path: Path, isolation: Isolation) -> CheckReport:
         suite=suite,
         limits=release.limits,
         kernel_name=release.kernel,
-        env=kernel_environment(release.course),
+        env=kernel_environment(release.data_dir),
         isolation=isolation,
         support_files=tuple(p for p in release.directory.iterdir()
                             if p.name not in ("tests", "release.json") and p.suffix != ".ipynb"),

@@ -27,6 +27,8 @@ class QuestionTests:
 
     spec: TestFileSpec
     points: tuple[float, ...]
+    source: str = ""
+    """The test file's text, read once at load time (the file may be gone by the time tests run)."""
 
     @property
     def name(self) -> str:
@@ -42,7 +44,7 @@ class QuestionTests:
             cases = self.spec.public_cases if public_only else self.spec.cases
             test_file = {"ok_format": True, "cases": [case.code for case in cases]}
         else:
-            source = _without_otter_import(self.spec.path.read_text(encoding="utf-8"))
+            source = _without_otter_import(self.source)
             test_file = {"ok_format": False, "source": source, "public_only": public_only}
         return {"request_id": request_id, "question": self.name, "files": [test_file]}
 
@@ -103,7 +105,7 @@ def load_test_suite(directory: Path) -> TestSuite:
             resolved = TestFile.resolve_test_file_points(spec.points, cases)
         except (ValueError, TypeError, AssertionError) as exc:
             raise GraderError(f"{spec.path}: invalid points ({exc})") from None
-        questions.append(QuestionTests(spec, tuple(float(c.points) for c in resolved)))
+        questions.append(QuestionTests(spec, tuple(float(c.points) for c in resolved), spec.path.read_text(encoding="utf-8")))
     digest = hashlib.sha256()
     for path in sorted(directory.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

@@ -37,7 +37,7 @@ def execute_master(notebook: nbformat.NotebookNode, workdir: Path, assignment: A
         record_timing=False,
     )
     try:
-        client.execute(env=kernel_environment(course), stderr=subprocess.DEVNULL)
+        client.execute(env=kernel_environment(course.data_dir), stderr=subprocess.DEVNULL)
     except CellExecutionError as exc:
         where = describe_cell(notebook, current["index"])
         raise GraderError(f"{label}: {where} raised {exc.ename}: {_one_line(exc.evalue)}") from None

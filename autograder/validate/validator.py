@@ -148,7 +148,7 @@ def _prepare(course: Course, assignment: Assignment, isolation: Isolation) -> _P
         suite=suite,
         limits=replace(assignment.limits, timeout=budget),
         kernel_name=assignment.kernel,
-        env=kernel_environment(course),
+        env=kernel_environment(course.data_dir),
         isolation=isolation,
         support_files=assignment.files,
         data_dir=course.data_dir,

@@ -1,0 +1,90 @@
+"""What ``run_autograder`` runs on Gradescope: grade the submission, always write results.json.
+
+Everything that can go wrong (no notebook, two notebooks, an unreadable file, a
+grader bug) ends as a results.json with 0 points and a message, never as a missing
+file. The hidden tests are read into memory and deleted from disk before the
+submission's first cell runs, so no sandbox is needed to keep them out of its reach.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from ..course import Limits
+from ..environment import kernel_environment
+from ..errors import GraderError
+from ..grade.engine import GradingSetup, grade_submission
+from ..grade.scoring import load_test_suite
+from ..grade.submissions import Submission
+from ..sandbox import select_isolation
+from .results import failure_results, gradescope_results
+
+
+def main() -> int:
+    root = Path(os.environ.get("GRADESCOPE_ROOT", "/autograder"))
+    started = time.monotonic()
+    try:
+        results = grade(root)
+    except GraderError as exc:
+        results = failure_results(f"**This submission could not be graded:** {exc}", time.monotonic() - started)
+    except Exception as exc:  # a grader bug: the student still gets a result and a reason
+        print(f"grader failure: {type(exc).__name__}: {exc}", file=sys.stderr)
+        results = failure_results("The autograder failed on this submission; please tell the course staff "
+                                  f"({type(exc).__name__}).", time.monotonic() - started)
+    target = root / "results" / "results.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name("results.json.partial")
+    partial.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    partial.replace(target)
+    return 0
+
+
+def grade(root: Path) -> dict:
+    started = time.monotonic()
+    source = root / "source"
+    config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+    notebook = find_submission(root / "submission", config["assignment"])
+    suite = load_test_suite(source / "tests")
+    shutil.rmtree(source / "tests")  # in memory now; gone from disk before the submission runs
+    isolation = select_isolation("auto")
+    if isolation.warning:
+        print(isolation.warning, file=sys.stderr)
+    data_dir = source / "data"
+    files = source / "files"
+    setup = GradingSetup(
+        suite=suite,
+        limits=Limits(**config["limits"]),
+        kernel_name=config["kernel"],
+        env=kernel_environment(data_dir),
+        isolation=isolation,
+        support_files=tuple(sorted(files.iterdir())) if files.is_dir() else (),
+        data_dir=data_dir if data_dir.is_dir() else None,
+    )
+    result = asyncio.run(grade_submission(Submission(notebook.stem, notebook), setup))
+    if result.status != "graded":
+        raise GraderError(result.error or "the notebook could not be run")
+    return gradescope_results(result, time.monotonic() - started)
+
+
+def find_submission(folder: Path, assignment_id: str) -> Path:
+    """The notebook to grade: ``<assignment>.ipynb``, else the only notebook submitted."""
+    notebooks = sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    named = [p for p in notebooks if p.name == f"{assignment_id}.ipynb"]
+    if len(named) == 1:
+        return named[0]
+    if len(notebooks) == 1:
+        return notebooks[0]
+    if not notebooks:
+        raise GraderError(f"no notebook was submitted: upload {assignment_id}.ipynb")
+    names = ", ".join(p.relative_to(folder).as_posix() for p in notebooks)
+    raise GraderError(f"{len(notebooks)} notebooks were submitted ({names}): upload only {assignment_id}.ipynb")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
