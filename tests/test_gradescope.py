@@ -31,7 +31,7 @@ PARTIAL = {"hw01": "gradient_sign_error", "lab02": "sweep_on_test_set", "hw03": 
 SAMPLES = ["correct", "partial", "unmodified_release"]
 BROKEN = {
     "not_json": {"{id}.ipynb": "{{ this is not a notebook"},
-    "two_notebooks": {"{id}.ipynb": "{{}}", "copy of {id}.ipynb": "{{}}"},
+    "two_notebooks": {"first try.ipynb": "{{}}", "second try.ipynb": "{{}}"},  # neither named <id>.ipynb
     "nothing": {"notes.txt": "forgot to attach it"},
 }
 
