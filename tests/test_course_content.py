@@ -1,4 +1,4 @@
-"""lab02 and hw03: each sample submission, graded in the sandbox, gets the score its mistakes deserve."""
+"""lab02, hw03 and hw04: each sample submission, graded in the sandbox, gets the score its mistakes deserve."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow
 FULL = {
     "lab02": {"q1": 3, "q2": 2, "q3": 4, "q4": 2, "q5": 2, "q6": 3, "q7": 4, "q8": 3, "q9": 3, "q10": 3, "q11": 2},
     "hw03": {"q1": 4, "q2": 2, "q3": 2, "q4": 4, "q5": 3, "q6": 2, "q8": 3, "q9": 3, "q10": 2, "q11": 4},
+    "hw04": {"q1": 2, "q2": 2, "q3": 3, "q4": 2, "q5": 3, "q6": 3, "q7": 4, "q8": 2, "q9": 3, "q11": 4},
 }
 # Per sample, the questions its mistake costs points on, and what they score then.
 LOSSES = {
@@ -39,6 +40,16 @@ LOSSES = {
         "non_stratified_split": {"q1": 2},  # split without stratify
         "scaled_before_pipeline": {"q11": 2},  # scaler fitted outside the pipeline
         "unmodified_release": {q: 0 for q in FULL["hw03"]},
+    },
+    "hw04": {
+        "correct": {},
+        "evaluate_in_train_mode": {"q8": 1},  # no model.eval(), no torch.no_grad()
+        # gradients accumulate across batches: the loop's own test, and the training that relies on it
+        "forgot_zero_grad": {"q7": 3, "q9": 1, "q11": 3},
+        "missing_factor_2": {"q1": 1, "q2": 1},  # dL/dw without its 2; q2's public check compares with it
+        "mlp_without_activation": {"q6": 2, "q9": 1},  # a linear "MLP": it cannot memorise the 500 images
+        "selection_on_test_set": {"q11": 3},  # candidates scored on the test set
+        "unmodified_release": {q: 0 for q in FULL["hw04"]},
     },
 }
 
@@ -71,6 +82,6 @@ def test_release_is_public_only_and_sample_release_current(released_course: Path
     bundle = read_tests_dir(released_course / "dist" / assignment / "tests")
     public = read_tests_dir(released_course / "assignments" / assignment / "tests")
     assert all(t.hidden_cases for t in bundle) and not any(t.hidden_cases for t in public)
-    others = [spec for other in ("hw01", "lab02", "hw03") if other != assignment
+    others = [spec for other in ("hw01", *FULL) if other != assignment
               for spec in read_tests_dir(released_course / "assignments" / other / "tests")]
     assert find_hidden_test_leaks(bundle, [released_course / "assignments", graded[assignment] / "feedback"], others) == []

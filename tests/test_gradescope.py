@@ -27,7 +27,8 @@ from test_hw01 import EXPECTED_LOSSES, MAX
 pytestmark = pytest.mark.slow
 
 EXPECTED = {"hw01": (MAX, EXPECTED_LOSSES), **{a: (FULL[a], LOSSES[a]) for a in LOSSES}}
-PARTIAL = {"hw01": "gradient_sign_error", "lab02": "sweep_on_test_set", "hw03": "best_by_idxmin"}
+PARTIAL = {"hw01": "gradient_sign_error", "lab02": "sweep_on_test_set", "hw03": "best_by_idxmin",
+           "hw04": "forgot_zero_grad"}
 SAMPLES = ["correct", "partial", "unmodified_release"]
 BROKEN = {
     "not_json": {"{id}.ipynb": "{{ this is not a notebook"},
