@@ -1,4 +1,4 @@
-"""lab02, hw03 and hw04: each sample submission, graded in the sandbox, gets the score its mistakes deserve."""
+"""lab02, hw03, hw04 and hw05: each sample submission, graded in the sandbox, gets the score its mistakes deserve."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ FULL = {
     "lab02": {"q1": 3, "q2": 2, "q3": 4, "q4": 2, "q5": 2, "q6": 3, "q7": 4, "q8": 3, "q9": 3, "q10": 3, "q11": 2},
     "hw03": {"q1": 4, "q2": 2, "q3": 2, "q4": 4, "q5": 3, "q6": 2, "q8": 3, "q9": 3, "q10": 2, "q11": 4},
     "hw04": {"q1": 2, "q2": 2, "q3": 3, "q4": 2, "q5": 3, "q6": 3, "q7": 4, "q8": 2, "q9": 3, "q11": 4},
+    "hw05": {"q1": 3, "q2": 2, "q3": 2, "q5": 2, "q6": 2, "q7": 2, "q8": 4, "q9": 2, "q10": 2, "q11": 3, "q12": 2, "q13": 3},
 }
 # Per sample, the questions its mistake costs points on, and what they score then.
 LOSSES = {
@@ -50,6 +51,15 @@ LOSSES = {
         "mlp_without_activation": {"q6": 2, "q9": 1},  # a linear "MLP": it cannot memorise the 500 images
         "selection_on_test_set": {"q11": 3},  # candidates scored on the test set
         "unmodified_release": {q: 0 for q in FULL["hw04"]},
+    },
+    "hw05": {
+        "correct": {},
+        "relu_before_linear": {"q11": 2},  # ReLU(x) W + b instead of ReLU(x W + b)
+        "returns_last_theta": {"q8": 2},  # early stopping that keeps the last parameters, not the best
+        "selection_on_test_set": {"q13": 2},  # configurations compared on the test set
+        "shift_with_roll": {"q1": 1},  # np.roll wraps around instead of filling with zeros
+        "softmax_without_max": {"q5": 1},  # overflows on large scores
+        "unmodified_release": {q: 0 for q in FULL["hw05"]},
     },
 }
 

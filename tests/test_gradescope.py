@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 
 EXPECTED = {"hw01": (MAX, EXPECTED_LOSSES), **{a: (FULL[a], LOSSES[a]) for a in LOSSES}}
 PARTIAL = {"hw01": "gradient_sign_error", "lab02": "sweep_on_test_set", "hw03": "best_by_idxmin",
-           "hw04": "forgot_zero_grad"}
+           "hw04": "forgot_zero_grad", "hw05": "returns_last_theta"}
 SAMPLES = ["correct", "partial", "unmodified_release"]
 BROKEN = {
     "not_json": {"{id}.ipynb": "{{ this is not a notebook"},
