@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ..course import Assignment, Course
@@ -76,8 +76,6 @@ class AssignmentReport:
         return not any(f.severity == "fail" for f in self.findings)
 
     def to_dict(self) -> dict:
-        from dataclasses import asdict
-
         return {**asdict(self), "passed": self.passed}
 
 
