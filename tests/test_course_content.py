@@ -55,7 +55,7 @@ LOSSES = {
     "hw05": {
         "correct": {},
         "relu_before_linear": {"q11": 2},  # ReLU(x) W + b instead of ReLU(x W + b)
-        "returns_last_theta": {"q8": 2},  # early stopping that keeps the last parameters, not the best
+        "returns_last_theta": {"q8": 1},  # early stopping that keeps the last parameters, not the best
         "selection_on_test_set": {"q13": 2},  # configurations compared on the test set
         "shift_with_roll": {"q1": 1},  # np.roll wraps around instead of filling with zeros
         "softmax_without_max": {"q5": 1},  # overflows on large scores
