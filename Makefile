@@ -1,13 +1,14 @@
 # Two commands set everything up on a fresh machine:
 #   make demo   venv + install + data, release every assignment, grade the samples
 #               (results in graded/<id>/: grades.csv, results/, feedback/, report.html, gradebook.csv)
-#   make test   the same set-up, then the whole test suite
+#   make test   the same set-up, then ruff, mypy and the whole test suite
+#   make lint   ruff and mypy only
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup demo test release-check system-packages data clean
+.PHONY: setup demo test lint release-check system-packages data clean
 
 setup: $(INSTALLED) system-packages data
 
@@ -39,7 +40,12 @@ demo: setup
 		fi; \
 	done
 
-test: setup
+lint: $(INSTALLED)
+	@echo "==> Lint (ruff) and types (mypy)"
+	@$(BIN)/ruff check autograder tests tools
+	@$(BIN)/mypy
+
+test: setup lint
 	@echo "==> Test suite (pytest; slow end-to-end tests included)"
 	@$(BIN)/python -m pytest
 

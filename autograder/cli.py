@@ -252,14 +252,13 @@ def check(notebooks, isolation, docker_image, require_isolation):
       grader check hw03.ipynb                     # in the released hw03/ folder
       grader check tests/submissions/hw03/*.ipynb --isolation none
     """
-    from .check import check_notebook
-    from .check.selfcheck import report_text
+    from .check import check_notebook, format_check_report
 
     backend = selected_isolation(isolation, require_isolation, docker_image)
     failing = []
     for notebook in notebooks:
         report = check_notebook(notebook, backend)
-        click.echo(report_text(report))
+        click.echo(format_check_report(report))
         if not report.all_public_pass:
             failing.append(str(notebook))
     if failing:

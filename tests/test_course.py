@@ -1,11 +1,10 @@
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from autograder.course import find_course_root, load_course, parse_size
 from autograder.errors import GraderError
-
-from conftest import REPO
 
 
 def test_course_toml_is_found_from_a_subdirectory():

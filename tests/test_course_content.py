@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import REPO, run_grader
 
 from autograder.release.leaks import find_hidden_test_leaks
 from autograder.testfiles import read_tests_dir
-
-from conftest import REPO, run_grader
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +30,7 @@ LOSSES = {
         "scaler_fit_on_all_data": {"q3": 2},  # leakage: statistics of all 60,000 images
         "scaler_refit_on_test": {"q3": 2},  # test set standardised with its own statistics
         "sweep_on_test_set": {"q7": 2},  # model selection on the test set
-        "unmodified_release": {q: 0 for q in FULL["lab02"]},
+        "unmodified_release": dict.fromkeys(FULL["lab02"], 0),
     },
     "hw03": {
         "correct": {},
@@ -40,7 +39,7 @@ LOSSES = {
         "best_by_train_auc": {"q8": 2},  # best row chosen by training AUC
         "non_stratified_split": {"q1": 2},  # split without stratify
         "scaled_before_pipeline": {"q11": 2},  # scaler fitted outside the pipeline
-        "unmodified_release": {q: 0 for q in FULL["hw03"]},
+        "unmodified_release": dict.fromkeys(FULL["hw03"], 0),
     },
     "hw04": {
         "correct": {},
@@ -50,7 +49,7 @@ LOSSES = {
         "missing_factor_2": {"q1": 1, "q2": 1},  # dL/dw without its 2; q2's public check compares with it
         "mlp_without_activation": {"q6": 2, "q9": 1},  # a linear "MLP": it cannot memorise the 500 images
         "selection_on_test_set": {"q11": 3},  # candidates scored on the test set
-        "unmodified_release": {q: 0 for q in FULL["hw04"]},
+        "unmodified_release": dict.fromkeys(FULL["hw04"], 0),
     },
     "hw05": {
         "correct": {},
@@ -59,7 +58,7 @@ LOSSES = {
         "selection_on_test_set": {"q13": 2},  # configurations compared on the test set
         "shift_with_roll": {"q1": 1},  # np.roll wraps around instead of filling with zeros
         "softmax_without_max": {"q5": 1},  # overflows on large scores
-        "unmodified_release": {q: 0 for q in FULL["hw05"]},
+        "unmodified_release": dict.fromkeys(FULL["hw05"], 0),
     },
 }
 

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import assert_one_line_error, run_grader, write_notebook
 
 from autograder.grade.submissions import find_submissions
-
-from conftest import assert_one_line_error, run_grader, write_notebook
 
 TEST_FILE = "OK_FORMAT = True\ntest = {'name': 'q1', 'points': 1, 'suites': [{'cases': [{'code': '>>> assert rows == 3\\n', 'hidden': False, 'locked': False}], 'scored': True, 'setup': '', 'teardown': '', 'type': 'doctest'}]}\n"
 

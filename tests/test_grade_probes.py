@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import write_notebook
+from test_grade_robustness import TESTS
 
 from autograder.course import Limits
 from autograder.environment import kernel_environment
@@ -15,9 +16,6 @@ from autograder.grade.plan import plan_steps
 from autograder.grade.probes import Probe, ProbeStep
 from autograder.grade.submissions import Submission
 from autograder.sandbox import select_isolation
-
-from conftest import write_notebook
-from test_grade_robustness import TESTS
 
 CELLS = ["import random\nrandom.seed(0)\nvalue = 1", "grader.check('q1')", "draw = random.random()\nother = 2", "grader.check('q2')"]
 

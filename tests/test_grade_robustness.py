@@ -12,7 +12,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import GRADER, run_grader, write_notebook
 
 TESTS = {

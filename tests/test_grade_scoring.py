@@ -15,12 +15,11 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import nbformat
 import pytest
+from conftest import REPO, run_grader, write_notebook
 
 from autograder.otter_run import otter_run
-
-from conftest import REPO, run_grader, write_notebook
-import nbformat
 
 TESTS_DIR = REPO / "tests" / "fixtures" / "scoring_tests"
 INIT = 'import otter\ngrader = otter.Notebook("submission.ipynb")'

@@ -14,15 +14,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import run_grader
 from packaging.requirements import Requirement
+from test_course_content import FULL, LOSSES
+from test_hw01 import EXPECTED_LOSSES, MAX
 
 from autograder.gradescope import RESULTS_SCHEMA
 from autograder.release.leaks import find_hidden_test_leaks
 from autograder.testfiles import read_tests_dir
-
-from conftest import run_grader
-from test_course_content import FULL, LOSSES
-from test_hw01 import EXPECTED_LOSSES, MAX
 
 pytestmark = pytest.mark.slow
 

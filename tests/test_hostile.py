@@ -18,7 +18,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_grader
 
 pytestmark = pytest.mark.slow
@@ -31,10 +30,7 @@ TESTS = {
 PLANTED = [Path("/tmp/grader-hostile-probe"), Path("/root/grader-hostile-probe"), Path(os.path.expanduser("~/grader-hostile-probe"))]
 PORT = 47123
 # What each notebook scores when contained: its honest cells' points.
-CONTAINED_SCORE = {name: 2 for name in [
-    "honest", "write_outside", "network", "fork_bomb", "memory_bomb", "infinite_loop", "ignores_sigint",
-    "sleep_forever", "os_exit", "segfault", "kill_parent", "kill_everything", "print_flood",
-]} | {"read_hidden_tests": 1, "monkeypatch": 1, "forge_results": 1}
+CONTAINED_SCORE = dict.fromkeys(["honest", "write_outside", "network", "fork_bomb", "memory_bomb", "infinite_loop", "ignores_sigint", "sleep_forever", "os_exit", "segfault", "kill_parent", "kill_everything", "print_flood"], 2) | {"read_hidden_tests": 1, "monkeypatch": 1, "forge_results": 1}
 SAFE_UNSANDBOXED = ["honest", "read_hidden_tests", "write_outside", "network", "monkeypatch", "forge_results"]
 
 

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import REPO, run_grader
 
 from autograder.course import load_course
 from autograder.otter_run import otter_run
 from autograder.release.leaks import find_hidden_test_leaks
 from autograder.testfiles import read_tests_dir
-
-from conftest import REPO, run_grader
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +32,7 @@ EXPECTED_LOSSES = {
     "overflowing_sigmoid": {"q5": 2},
     # log(0) at h = 0 or 1: only the clipping case fails.
     "unclipped_log": {"q6": 2},
-    "unmodified_release": {q: 0 for q in AUTOGRADED},
+    "unmodified_release": dict.fromkeys(AUTOGRADED, 0),
 }
 
 

@@ -6,10 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REPO, assert_one_line_error, run_grader
 
 from autograder.course import load_course
-
-from conftest import REPO, assert_one_line_error, run_grader
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import HIDDEN_CHECK, assert_one_line_error, run_grader, tiny_master_cells, write_notebook
 
 from autograder.testfiles import read_tests_dir
-
-from conftest import HIDDEN_CHECK, assert_one_line_error, run_grader, tiny_master_cells, write_notebook
 
 
 def release(course: Path, *args: str):

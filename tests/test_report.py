@@ -8,12 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import REPO, run_grader
 
 from autograder.grade.outputs import write_submission_files
 from autograder.grade.results import CaseResult, Problem, QuestionResult, SubmissionResult
 from autograder.report.screenshot import find_browser, headless
-
-from conftest import REPO, run_grader
 
 
 def result(name: str, passed: dict[str, list[bool]], seconds: float, **extra) -> SubmissionResult:

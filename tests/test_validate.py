@@ -7,13 +7,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import HIDDEN_CHECK, run_grader, tiny_master_cells, write_notebook
 
 from autograder.errors import GraderError
 from autograder.validate import kernel_cheats
 from autograder.validate.answers import answer_names
 from autograder.validate.mutants import load_mutants
-
-from conftest import HIDDEN_CHECK, run_grader, tiny_master_cells, write_notebook
 
 CAUGHT_BY_PUBLIC = "question: q1\ndescription: triples\nreplace:\n  - old: x * 2\n    new: x * 3\n"
 CAUGHT_BY_HIDDEN = "question: q1\ndescription: adds two\nreplace:\n  - old: x * 2\n    new: x + 2\n"

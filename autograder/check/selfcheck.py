@@ -52,7 +52,7 @@ class CheckReport:
 
 
 @dataclass(frozen=True)
-class Release:
+class PublicTests:
     """Where a notebook's public tests and release summary are."""
 
     directory: Path
@@ -62,7 +62,7 @@ class Release:
     data_dir: Path | None
 
 
-def find_release(notebook_path: Path) -> Release:
+def find_public_tests(notebook_path: Path) -> PublicTests:
     try:
         course = load_course(notebook_path.parent)
     except GraderError:
@@ -80,7 +80,7 @@ def find_release(notebook_path: Path) -> Release:
     else:
         raise GraderError(f"{notebook_path}: no public tests: run it from the released assignment's folder "
                           "(beside its tests/), or inside the course repository")
-    return Release(
+    return PublicTests(
         directory=directory,
         course=course,
         limits=assignment.limits if assignment else Limits(),
@@ -90,7 +90,7 @@ def find_release(notebook_path: Path) -> Release:
 
 
 def check_notebook(notebook_path: Path, isolation: Isolation) -> CheckReport:
-    release = find_release(notebook_path)
+    release = find_public_tests(notebook_path)
     suite = load_test_suite(release.directory / "tests")
     summary = read_manifest(release.directory).get("questions", {})
     setup = GradingSetup(
@@ -128,7 +128,7 @@ def check_notebook(notebook_path: Path, isolation: Isolation) -> CheckReport:
     return CheckReport(str(notebook_path), questions, [f"{p.kind}: {p.message}" for p in result.problems])
 
 
-def report_text(report: CheckReport) -> str:
+def format_check_report(report: CheckReport) -> str:
     lines = [f"{report.notebook}: public tests (the ones its grader.check cells run)"]
     width = max((len(q.question) for q in report.questions), default=2)
     for q in report.questions:

@@ -148,7 +148,8 @@ class _SubmissionRun:
             log.close()
         if self.remaining() <= 0:
             self.result.timed_out = True
-            self._problem("submission_timeout", f"the submission ran past its {self.setup.limits.timeout:g} s limit; questions not tested by then score 0")
+            limit = self.setup.limits.timeout
+            self._problem("submission_timeout", f"the submission ran past its {limit:g} s limit; questions not tested by then score 0")
         if self.restarts > MAX_RESTARTS:
             self._problem("too_many_restarts", f"the kernel was restarted {MAX_RESTARTS} times; execution stopped")
         for name in self.setup.suite.names:

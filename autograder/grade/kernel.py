@@ -10,7 +10,6 @@ the runner's result messages), and a cell that floods it is interrupted.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import queue
 import time
@@ -121,7 +120,7 @@ class KernelSession:
                 return outcome
             try:
                 message = await self.client.get_iopub_msg(timeout=0.5)
-            except (queue.Empty, asyncio.TimeoutError):
+            except (TimeoutError, queue.Empty):
                 if not await self.manager.is_alive():
                     outcome.status = "died"
                     return outcome
@@ -159,5 +158,5 @@ class KernelSession:
                 reply = await self.client.get_shell_msg(timeout=2)
                 if reply["parent_header"].get("msg_id") == msg_id:
                     return
-        except (queue.Empty, asyncio.TimeoutError):
+        except (TimeoutError, queue.Empty):
             return

@@ -80,7 +80,7 @@ def restore(key):
 _MISSING = object()
 
 
-class test_case:  # noqa: N801 - the name otter's Python-format test files use
+class test_case:
     """Stand-in for ``otter.test_files.test_case``, so the kernel never imports otter."""
 
     def __init__(self, name=None, points=None, hidden=False, success_message=None, failure_message=None):
@@ -97,7 +97,7 @@ class test_case:  # noqa: N801 - the name otter's Python-format test files use
 def _quiet_displays():
     """otter's ``hide_outputs``: what a test displays does not reach the notebook."""
     try:
-        shell = get_ipython()  # noqa: F821 - defined inside IPython kernels
+        shell = get_ipython()
     except NameError:
         yield
         return
@@ -172,11 +172,10 @@ def probe(request, user_globals):
     point of the notebook without re-running everything before it.
     """
     import os
+    import random
     import select
     import signal
     import time
-
-    import random
 
     random_state = random.getstate()
     read_end, write_end = os.pipe()
@@ -186,7 +185,7 @@ def probe(request, user_globals):
         random.setstate(random_state)  # the random module reseeds itself in a forked child
         try:
             report = _probe_steps(request, user_globals, signal)
-        except BaseException as error:  # noqa: BLE001 - anything the steps did
+        except BaseException as error:
             report = {"error": f"{type(error).__name__}: {error}"}
         try:
             data = json.dumps(report).encode()
@@ -237,7 +236,7 @@ def _probe_steps(request, namespace, signal):
 
     sys.stdout = sys.stderr = open(os.devnull, "w")  # the kernel's output streams belong to the parent
     try:
-        transform = get_ipython().transform_cell  # noqa: F821 - magics, as the kernel would run them
+        transform = get_ipython().transform_cell
     except NameError:
         transform = str
 
@@ -258,7 +257,7 @@ def _probe_steps(request, namespace, signal):
             outcome = {"cell": step["cell"], "status": "ok", "ename": ""}
         except _CellTimeout:
             outcome = {"cell": step["cell"], "status": "timeout", "ename": ""}
-        except BaseException as error:  # noqa: BLE001 - a failing cell, whatever it raised
+        except BaseException as error:
             outcome = {"cell": step["cell"], "status": "error", "ename": type(error).__name__, "evalue": str(error)[:300]}
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)

@@ -18,7 +18,6 @@ from pathlib import Path
 from .results import SubmissionResult
 from .scoring import natural_key
 
-
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 

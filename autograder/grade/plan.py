@@ -15,7 +15,8 @@ from typing import Literal
 
 _CHECK = re.compile(r"""^\s*grader\.check\(\s*["']([^"']+)["']\s*\)\s*;?\s*$""")
 _OTTER_PLUMBING = re.compile(
-    r"""^\s*(import\s+otter\s*|grader\s*=\s*otter\.Notebook\(.*\)\s*|grader\.(check_all|export)\(.*\)\s*|\#\s*Initialize Otter\s*|\#\s*Save your notebook first.*)$"""
+    r"""^\s*(import\s+otter\s*|grader\s*=\s*otter\.Notebook\(.*\)\s*|grader\.(check_all|export)\(.*\)\s*"""
+    r"""|\#\s*Initialize Otter\s*|\#\s*Save your notebook first.*)$"""
 )
 IGNORE_TAG = "otter_ignore"
 

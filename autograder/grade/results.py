@@ -111,7 +111,7 @@ class SubmissionResult:
         return json.dumps(asdict(self), indent=2, sort_keys=False) + "\n"
 
     @classmethod
-    def from_json(cls, text: str) -> "SubmissionResult":
+    def from_json(cls, text: str) -> SubmissionResult:
         raw = json.loads(text)
         raw["questions"] = [_question(q) for q in raw.get("questions", [])]
         raw["probes"] = [

@@ -63,7 +63,7 @@ class QuestionTests:
                 max_score=float(points),
                 output=output,
             )
-            for case, points, (passed, output) in zip(self.spec.cases, self.points, outcomes)
+            for case, points, (passed, output) in zip(self.spec.cases, self.points, outcomes, strict=True)
         ]
         if self.spec.all_or_nothing and not all(c.passed for c in cases):
             score = 0.0

@@ -21,7 +21,7 @@ class GradingTarget:
     """The course, when there is one (it gives the data directory)."""
 
     @classmethod
-    def for_assignment(cls, assignment_id: str) -> "GradingTarget":
+    def for_assignment(cls, assignment_id: str) -> GradingTarget:
         """The tests ``grader release`` wrote to ``dist/<id>/``, with the assignment's limits and data."""
         course = load_course()
         assignment = course.assignment(assignment_id)
@@ -32,7 +32,7 @@ class GradingTarget:
         return cls(tests_dir, assignment.limits, assignment.kernel, assignment.files, course.root / "graded" / assignment.id, course)
 
     @classmethod
-    def for_tests_dir(cls, tests_dir: Path, support_files: tuple[Path, ...]) -> "GradingTarget":
+    def for_tests_dir(cls, tests_dir: Path, support_files: tuple[Path, ...]) -> GradingTarget:
         """Any otter tests; the course (if the working directory is in one) only provides data."""
         try:
             course = load_course()
@@ -40,7 +40,7 @@ class GradingTarget:
             course = None
         return cls(tests_dir, Limits(), "python3", tuple(f.resolve() for f in support_files), Path("graded") / tests_dir.resolve().name, course)
 
-    def with_limits(self, **overrides) -> "GradingTarget":
+    def with_limits(self, **overrides) -> GradingTarget:
         """Command-line overrides of the limits (``None`` keeps the configured value)."""
         given = {key: value for key, value in overrides.items() if value is not None}
         return replace(self, limits=replace(self.limits, **given))

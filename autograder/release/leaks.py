@@ -17,7 +17,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from otter.assign.solutions import replace_solutions
@@ -43,7 +43,7 @@ class Leak:
         return f"{self.what} appears in {shown_path}: {self.line[:80]!r}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def normalize_line(line: str) -> str:
     """One line in a canonical form: no doctest prompt, and as ``ast.unparse`` writes it
     when it is a Python statement (otter rewrites test code that way)."""
@@ -73,7 +73,7 @@ def find_hidden_test_leaks(tests: list[TestFileSpec], roots: list[Path], also_pu
             block = "\n".join(lines) if not all(line in public for line in lines) else ""
             distinctive = [line for line in lines if len(line) >= HIDDEN_LINE_MIN and line not in public]
             for path, (text, line_set) in files.items():
-                hit = block if block and block in text else next((l for l in distinctive if l in line_set), None)
+                hit = block if block and block in text else next((line for line in distinctive if line in line_set), None)
                 if hit:
                     leaks.append(Leak(path, f"hidden test {spec.question} (case {case.index + 1})", hit))
     return leaks

@@ -38,7 +38,7 @@ def question_summary(suite) -> dict:
     """
     summary = {}
     for question in suite.questions:
-        hidden = [points for case, points in zip(question.spec.cases, question.points) if case.hidden]
+        hidden = [points for case, points in zip(question.spec.cases, question.points, strict=True) if case.hidden]
         summary[question.name] = {
             "points": question.max_score,
             "public_cases": len(question.spec.cases) - len(hidden),

@@ -8,10 +8,10 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
-from .statistics import CourseworkStats  # noqa: E402
+from .statistics import CourseworkStats
 
 _COLOR = "#3b6ea5"
 _HIDDEN = "#c2703d"
@@ -34,7 +34,7 @@ def question_scores(stats: CourseworkStats) -> str:
     positions = range(len(stats.questions))
     means = [q.mean / q.max_score if q.max_score else 0 for q in stats.questions]
     axes.bar(positions, means, color=_COLOR, alpha=0.35, label="mean")
-    for x, question in zip(positions, stats.questions):
+    for x, question in zip(positions, stats.questions, strict=True):
         shares = [s / question.max_score if question.max_score else 0 for s in question.scores]
         jitter = [x + (i % 7 - 3) * 0.04 for i in range(len(shares))]
         axes.scatter(jitter, shares, s=10, color=_COLOR, zorder=3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import charts
@@ -43,7 +43,7 @@ def report_html(stats: CourseworkStats, title: str, feedback_dir: Path, report_p
         f"<title>{e(title)}: grading report</title><style>{_STYLE}</style></head><body>",
         f"<h1>{e(title)}</h1>",
         f"<p class='muted'>Grading report, {len(stats.results)} submissions, written "
-        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.</p>",
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC.</p>",
         "<div class='cards'>",
         _card("submissions", str(len(stats.results))),
         _card("graded", str(len(stats.graded))),

@@ -77,10 +77,3 @@ def kill_and_remove(name: str) -> None:
         except OSError:
             pass
 
-
-def oom_killed(name: str) -> bool:
-    """Whether the memory group hit its limit (``memory.failcnt`` > 0)."""
-    try:
-        return int((cgroup_dirs(name)["memory"] / "memory.failcnt").read_text()) > 0
-    except (OSError, ValueError):
-        return False

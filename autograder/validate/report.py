@@ -19,7 +19,7 @@ def report_text(report: AssignmentReport) -> str:
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADER))]
     lines = [f"{report.assignment}: {'PASSED' if report.passed else 'FAILED'} ({report.seconds:.0f} s)"]
-    lines += ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines += ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
     leaks = [f for f in report.findings if f.check == "leak"]
     lines.append("  leaks: " + (f"{len(leaks)} found" if leaks else "none (hidden tests and solution lines)"))
     for finding in sorted(report.findings, key=lambda f: (f.severity != "fail", f.question or "")):

@@ -179,7 +179,7 @@ def _judge(plan: _Plan, solution_runs: list[SubmissionResult], stubs: Submission
                                     f"vacuous test(s) {passed} pass the empty stub"))
         others = [_question(run, name) for run in solution_runs[1:]]
         for other in filter(None, others):
-            changed = [a.name for a, b in zip(question.cases, other.cases) if a.passed != b.passed]
+            changed = [a.name for a, b in zip(question.cases, other.cases, strict=True) if a.passed != b.passed]
             if changed:
                 row.deterministic = False
                 findings.append(Finding("determinism", name, f"test(s) {', '.join(changed)} passed in one grading of the "
