@@ -13,9 +13,9 @@ INSTALLED := $(VENV)/.installed
 setup: $(INSTALLED) system-packages data
 
 $(INSTALLED): pyproject.toml
-	@echo "==> Python environment: $(VENV) (pip install -e '.[test]')"
+	@echo "==> Python environment: $(VENV) (pip install -e '.[course,test]')"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -e '.[test]' > $(VENV)/pip.log 2>&1 \
+	@$(BIN)/python -m pip install -e '.[course,test]' > $(VENV)/pip.log 2>&1 \
 		|| (tail -30 $(VENV)/pip.log; echo "pip install failed; full log in $(VENV)/pip.log"; exit 1)
 	@$(BIN)/python -c "import autograder, otter, torch, torchvision" || (echo "install failed" && exit 1)
 	@echo "    installed (log: $(VENV)/pip.log)"
