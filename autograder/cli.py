@@ -10,6 +10,8 @@ import click
 
 from . import __version__
 from .errors import GraderError
+from .report.lms import LMS_PRESETS
+from .sandbox import BACKENDS, DEFAULT_IMAGE
 
 warnings.filterwarnings("ignore", category=DeprecationWarning, module="traitlets")
 
@@ -38,9 +40,9 @@ def main():
 def isolation_options(command):
     """--isolation, --docker-image and --require-isolation, for every command that runs notebooks."""
     command = click.option("--require-isolation", is_flag=True, help="Fail rather than run notebooks without a sandbox.")(command)
-    command = click.option("--docker-image", default="ml-course-grader:latest", show_default=True,
+    command = click.option("--docker-image", default=DEFAULT_IMAGE, show_default=True,
                            help="With --isolation docker: the image kernels run in (docker/Dockerfile).")(command)
-    return click.option("--isolation", type=click.Choice(["auto", "bwrap", "docker", "none"]), default="auto",
+    return click.option("--isolation", type=click.Choice(BACKENDS), default="auto",
                         show_default=True, help="How notebooks are isolated: auto picks bwrap, else docker, where it "
                         "works, else none (see README, Security model).")(command)
 
@@ -153,8 +155,7 @@ def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, me
     import os
 
     from .course import parse_size
-    from .environment import kernel_environment
-    from .grade import BatchOptions, GradingSetup, find_submissions, grade_batch, load_test_suite
+    from .grade import BatchOptions, find_submissions, grade_batch, grading_setup, load_test_suite
     from .grade.outputs import gradebook_table
     from .grade.target import GradingTarget
 
@@ -174,15 +175,9 @@ def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, me
     submissions = find_submissions([Path(p) for p in submission_paths])
     if not submissions:
         raise GraderError("no .ipynb submissions found")
-    setup = GradingSetup(
-        suite=suite,
-        limits=target.limits,
-        kernel_name=target.kernel,
-        env=kernel_environment(target.course.data_dir if target.course is not None else None),
-        isolation=backend,
-        support_files=target.support_files,
-        data_dir=target.course.data_dir if target.course is not None else None,
-    )
+    setup = grading_setup(suite, backend, limits=target.limits, kernel_name=target.kernel,
+                          data_dir=target.course.data_dir if target.course is not None else None,
+                          support_files=target.support_files)
     output_dir = output_dir or target.default_output
     options = BatchOptions(output_dir=output_dir, workers=workers or os.cpu_count() or 1, force=force)
     click.echo(f"grading {len(submissions)} submission(s) with {options.workers} worker(s), isolation {backend.name}; "
@@ -326,7 +321,7 @@ def gradescope(assignment, output):
               help="The directory `grader grade` wrote (default: graded/<assignment>/).")
 @click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the report (default: the results directory).")
-@click.option("--lms", type=click.Choice(["generic", "canvas"]), default="generic", show_default=True,
+@click.option("--lms", type=click.Choice(LMS_PRESETS), default=LMS_PRESETS[0], show_default=True,
               help="Gradebook layout: generic CSV, or Canvas's gradebook import format.")
 @click.option("--screenshot", is_flag=True, help="Also save report.png, taken by headless Chromium.")
 def report(assignment, results_dir, output_dir, lms, screenshot):
@@ -345,7 +340,7 @@ def report(assignment, results_dir, output_dir, lms, screenshot):
       grader report hw03 --results /tmp/graded --lms canvas
     """
     from .course import load_course
-    from .report import write_report
+    from .report.builder import write_report
 
     course = load_course()
     target = course.assignment(assignment)

@@ -81,7 +81,7 @@ def _ok_test(path: Path, constants: dict) -> TestFileSpec:
     if not isinstance(test, dict) or "suites" not in test:
         raise GraderError(f"{path}: OK-format test file without a `test = {{...}}` dict")
     name = test.get("name", path.stem)
-    cases = []
+    cases: list[TestCaseSpec] = []
     for suite in test["suites"]:
         for case in suite.get("cases", []):
             cases.append(TestCaseSpec(name, len(cases), case["code"], bool(case.get("hidden", False)), case.get("points")))
@@ -90,7 +90,7 @@ def _ok_test(path: Path, constants: dict) -> TestFileSpec:
 
 def _python_test(path: Path, source: str, module: ast.Module, constants: dict) -> TestFileSpec:
     name = constants.get("name", path.stem)
-    cases = []
+    cases: list[TestCaseSpec] = []
     for node in module.body:
         if not isinstance(node, ast.FunctionDef):
             continue

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..course import Course, Limits, load_course
-from ..environment import kernel_environment
 from ..errors import GraderError
-from ..grade.engine import GradingSetup, grade_submission
+from ..grade.engine import grade_submission
 from ..grade.scoring import load_test_suite
+from ..grade.setup import grading_setup
 from ..grade.submissions import Submission
 from ..notebooks import read_notebook
 from ..release.manifest import read_manifest
@@ -75,7 +75,7 @@ def find_public_tests(notebook_path: Path) -> PublicTests:
         assignment = next((a for a in course.assignments if a.id == name), None)
     if (beside / "tests").is_dir():
         directory = beside
-    elif assignment is not None and (course.assignments_dir / name / "tests").is_dir():
+    elif course is not None and assignment is not None and (course.assignments_dir / name / "tests").is_dir():
         directory = course.assignments_dir / name
     else:
         raise GraderError(f"{notebook_path}: no public tests: run it from the released assignment's folder "
@@ -93,16 +93,9 @@ def check_notebook(notebook_path: Path, isolation: Isolation) -> CheckReport:
     release = find_public_tests(notebook_path)
     suite = load_test_suite(release.directory / "tests")
     summary = read_manifest(release.directory).get("questions", {})
-    setup = GradingSetup(
-        suite=suite,
-        limits=release.limits,
-        kernel_name=release.kernel,
-        env=kernel_environment(release.data_dir),
-        isolation=isolation,
-        support_files=tuple(p for p in release.directory.iterdir()
-                            if p.name not in ("tests", "release.json") and p.suffix != ".ipynb"),
-        data_dir=release.data_dir,
-    )
+    support_files = [p for p in release.directory.iterdir() if p.name not in ("tests", "release.json") and p.suffix != ".ipynb"]
+    setup = grading_setup(suite, isolation, limits=release.limits, kernel_name=release.kernel, data_dir=release.data_dir,
+                          support_files=support_files)
     result = asyncio.run(grade_submission(Submission(notebook_path.stem, notebook_path), setup))
     if result.status != "graded":
         raise GraderError(f"{notebook_path}: could not be run: {result.error}")

@@ -11,10 +11,11 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from .engine import GradingSetup, failed_result, grade_submission
+from .engine import failed_result, grade_submission
 from .outputs import grades_csv, load_result, result_path, write_atomically, write_submission_files
 from .progress import Progress
 from .results import SubmissionResult
+from .setup import GradingSetup
 from .submissions import Submission
 
 

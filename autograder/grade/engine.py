@@ -13,41 +13,25 @@ import secrets
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import jsonschema
 
 from .. import __version__
-from ..course import Limits
 from ..errors import GraderError
 from ..notebooks import read_notebook
-from ..sandbox import Isolation, SandboxPaths
+from ..sandbox import SandboxPaths
 from . import kernel_side
 from .kernel import KernelSession, Outcome
 from .plan import Step, plan_steps
 from .probes import PROBE_RESULT_SCHEMA, Probe, not_run, probe_result
-from .results import KERNEL_RESULT_SCHEMA, CellError, Problem, SubmissionResult
-from .scoring import TestSuite
+from .results import KERNEL_RESULT_SCHEMA, CellError, Problem, ProblemKind, SubmissionResult
+from .setup import GradingSetup
 from .submissions import Submission
 
 MAX_RESTARTS = 3
 _RUNNER_SOURCE = Path(kernel_side.__file__).read_text(encoding="utf-8")
-
-
-@dataclass(frozen=True)
-class GradingSetup:
-    """Everything about how submissions of one batch are graded, save the submission itself."""
-
-    suite: TestSuite
-    limits: Limits
-    kernel_name: str
-    env: dict[str, str]
-    isolation: Isolation
-    support_files: tuple[Path, ...] = ()
-    data_dir: Path | None = None
-    cell_output_limit: int = 10 * 2**20
-    submission_output_limit: int = 50 * 2**20
 
 
 def failed_result(submission: Submission, setup: GradingSetup, reason: str) -> SubmissionResult:
@@ -111,7 +95,7 @@ class _SubmissionRun:
         self.restarts = 0
         self.deadline = 0.0
         self.snapshot_key = f"_grader_snapshot_{secrets.token_hex(8)}"
-        self.kernel_log = None
+        self.kernel_log: IO[bytes] | None = None
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -182,14 +166,14 @@ class _SubmissionRun:
         code = _runner_code("run", f"{request!r}, globals()")
         outcome = await self._run(kernel, code, store_history=False, result_mimetype=kernel_side.RESULT_MIMETYPE)
         cell = cell_index + 1 if cell_index is not None else None
-        payload = next((r for r in outcome.results if isinstance(r, dict) and r.get("request_id") == request_id), None)
-        try:
-            jsonschema.validate(payload, KERNEL_RESULT_SCHEMA)
+        payload = _reply(outcome, request_id, KERNEL_RESULT_SCHEMA)
+        if payload is not None:
             outcomes = [(case["passed"], case["output"]) for case in payload["cases"]]
             if payload["tampered"]:
                 where = f"cell {cell}" if cell else "the end"
-                self._problem("tampering", f"before the tests of {question} at {where}, restored: {', '.join(payload['tampered'][:10])}", cell)
-        except jsonschema.ValidationError:
+                restored = ", ".join(payload["tampered"][:10])
+                self._problem("tampering", f"before the tests of {question} at {where}, restored: {restored}", cell)
+        else:
             where = f"at cell {cell}" if cell else "after the last cell"
             detail = outcome.status + (f": {outcome.ename}" if outcome.ename else "")
             self._problem("tests_failed_to_run", f"the tests of {question} {where} did not report ({detail})", cell)
@@ -209,9 +193,10 @@ class _SubmissionRun:
             code = _runner_code("probe", f"{request!r}, globals()")
             outcome = await self._run(kernel, code, store_history=False, result_mimetype=kernel_side.RESULT_MIMETYPE,
                                       timeout=probe.budget(cell_timeout) + 10)
-            payload = next((r for r in outcome.results if isinstance(r, dict) and r.get("request_id") == request_id), None)
+            payload = _reply(outcome, request_id, PROBE_RESULT_SCHEMA)
             try:
-                jsonschema.validate(payload, PROBE_RESULT_SCHEMA)
+                if payload is None:
+                    raise jsonschema.ValidationError("no reply")
                 for tests in payload["tests"]:
                     jsonschema.validate(tests, KERNEL_RESULT_SCHEMA)
                 self.result.probes.append(probe_result(probe, payload, self.setup.suite))
@@ -257,13 +242,25 @@ class _SubmissionRun:
 
     def _kernel_last_words(self) -> str:
         """The last line the kernel process wrote (e.g. 'Segmentation fault'), if any."""
+        if self.kernel_log is None:
+            return ""
         self.kernel_log.seek(0)
         lines = [line.strip() for line in self.kernel_log.read()[-4000:].decode(errors="replace").splitlines() if line.strip()]
         lines = [line for line in lines if "Kernel is running over TCP" not in line]
         return f" ({_short(lines[-1], 160)})" if lines else ""
 
-    def _problem(self, kind: str, message: str, cell: int | None = None) -> None:
+    def _problem(self, kind: ProblemKind, message: str, cell: int | None = None) -> None:
         self.result.problems.append(Problem(kind, message, cell))
+
+
+def _reply(outcome: Outcome, request_id: str, schema: dict) -> dict | None:
+    """The runner's result for ``request_id``, if it is there and matches ``schema``."""
+    payload = next((r for r in outcome.results if isinstance(r, dict) and r.get("request_id") == request_id), None)
+    try:
+        jsonschema.validate(payload, schema)
+    except jsonschema.ValidationError:
+        return None
+    return payload
 
 
 def _runner_code(function: str, arguments: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal
 
-from jupyter_client import AsyncKernelManager
+from jupyter_client import AsyncKernelClient, AsyncKernelManager
 
 from ..sandbox import KernelLaunch
 
@@ -41,9 +41,12 @@ class WrappedKernelManager(AsyncKernelManager):
         return [*self.command_prefix, *(part.replace("{connection_file}", connection_file) for part in self.kernel_command)]
 
 
+OutcomeStatus = Literal["ok", "error", "timeout", "flooded", "died"]
+
+
 @dataclass
 class Outcome:
-    status: Literal["ok", "error", "timeout", "flooded", "died"]
+    status: OutcomeStatus
     """``timeout``: interrupted at the deadline; ``flooded``: interrupted for printing too
     much; ``died``: the kernel process is gone."""
     unresponsive: bool = False
@@ -68,8 +71,10 @@ class KernelSession:
             self.manager.connection_file = launch.connection_file
         self.manager.command_prefix = launch.prefix
         self.manager.kernel_command = launch.kernel_command
-        self.manager.kernel_spec.interrupt_mode = launch.interrupt_mode
-        self.client = None
+        kernel_spec = self.manager.kernel_spec
+        assert kernel_spec is not None, kernel_name
+        kernel_spec.interrupt_mode = launch.interrupt_mode
+        self.client: AsyncKernelClient | None = None
 
     async def start(self) -> None:
         await self.manager.start_kernel(cwd=str(self.workdir), env=self.launch.env, stdout=self.log, stderr=self.log)
@@ -78,9 +83,16 @@ class KernelSession:
     async def _connect(self) -> None:
         if self.client is not None:
             self.client.stop_channels()
-        self.client = self.manager.client()
-        self.client.start_channels()
-        await self.client.wait_for_ready(timeout=STARTUP_TIMEOUT)
+        client = self.manager.client()
+        client.start_channels()
+        await client.wait_for_ready(timeout=STARTUP_TIMEOUT)
+        self.client = client
+
+    @property
+    def _client(self) -> AsyncKernelClient:
+        if self.client is None:
+            raise RuntimeError("the kernel was not started")
+        return self.client
 
     async def restart(self) -> None:
         await self.manager.restart_kernel(now=True, newports=True)
@@ -104,11 +116,11 @@ class KernelSession:
         result_mimetype: str | None = None,
         store_history: bool = True,
     ) -> Outcome:
-        msg_id = self.client.execute(code, silent=False, store_history=store_history, allow_stdin=False, stop_on_error=False)
+        msg_id = self._client.execute(code, silent=False, store_history=store_history, allow_stdin=False, stop_on_error=False)
         outcome = Outcome("ok")
         now = time.monotonic()
         deadline = now + max(timeout, 0.01)
-        interrupted: str | None = None  # why: "timeout" or "flooded"
+        interrupted: OutcomeStatus | None = None  # why: "timeout" or "flooded"
         last_message = now
         while True:
             now = time.monotonic()
@@ -119,7 +131,7 @@ class KernelSession:
                 outcome.status, outcome.unresponsive = interrupted, True
                 return outcome
             try:
-                message = await self.client.get_iopub_msg(timeout=0.5)
+                message = await self._client.get_iopub_msg(timeout=0.5)
             except (TimeoutError, queue.Empty):
                 if not await self.manager.is_alive():
                     outcome.status = "died"
@@ -147,7 +159,7 @@ class KernelSession:
         await self._drain_shell(msg_id)
         return outcome
 
-    async def _interrupt(self, reason: str) -> str:
+    async def _interrupt(self, reason: OutcomeStatus) -> OutcomeStatus:
         await self.manager.interrupt_kernel()
         return reason
 
@@ -155,7 +167,7 @@ class KernelSession:
         """Consume the execute reply so the shell channel does not back up."""
         try:
             while True:
-                reply = await self.client.get_shell_msg(timeout=2)
+                reply = await self._client.get_shell_msg(timeout=2)
                 if reply["parent_header"].get("msg_id") == msg_id:
                     return
         except (TimeoutError, queue.Empty):

@@ -21,6 +21,7 @@ import inspect
 import io
 import json
 import sys
+from collections.abc import Callable
 
 RESULT_MIMETYPE = "application/vnd.ml-course-grader.result+json"
 MAX_CASE_OUTPUT = 4000
@@ -35,6 +36,7 @@ KERNEL_MANAGED = {"builtins.input", "builtins.raw_input"}
 def _private_module(name):
     """A fresh copy of a stdlib module, not the one in ``sys.modules`` the notebook can patch."""
     spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None, name
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -53,7 +55,7 @@ def snapshot(key):
             continue
         saved[name] = dict(vars(module))
     holder = type(sys)(key)
-    holder.saved = saved
+    holder.saved = saved  # type: ignore[attr-defined]
     sys.modules[key] = holder
 
 
@@ -86,9 +88,9 @@ class test_case:
     def __init__(self, name=None, points=None, hidden=False, success_message=None, failure_message=None):
         self.name, self.points, self.hidden = name, points, hidden
         self.success_message, self.failure_message = success_message, failure_message
-        self.test_func = None
+        self.test_func: Callable[..., object] | None = None
 
-    def __call__(self, test_func):
+    def __call__(self, test_func: Callable[..., object]) -> "test_case":
         self.test_func = test_func
         return self
 
@@ -96,9 +98,8 @@ class test_case:
 @contextlib.contextmanager
 def _quiet_displays():
     """otter's ``hide_outputs``: what a test displays does not reach the notebook."""
-    try:
-        shell = get_ipython()
-    except NameError:
+    shell = _ipython_shell()
+    if shell is None:
         yield
         return
     saved = shell.display_formatter.formatters
@@ -125,7 +126,7 @@ def _run_python_file(source, namespace, public_only=False):
     exec(compile(source, "<test file>", "exec"), definitions)
     results = []
     for value in list(definitions.values()):
-        if not isinstance(value, test_case) or (public_only and value.hidden):
+        if not isinstance(value, test_case) or value.test_func is None or (public_only and value.hidden):
             continue
         log = io.StringIO()
         arguments = {
@@ -145,7 +146,7 @@ def test_result(request, user_globals):
     """Run one question's test files against the notebook's globals; the JSON-ready result."""
     tampered = restore(request["snapshot"]) if request.get("snapshot") else []
     namespace = dict(user_globals)
-    cases = []
+    cases: list[dict] = []
     with _quiet_displays():
         for test_file in request["files"]:
             if test_file["ok_format"]:
@@ -235,10 +236,8 @@ def _probe_steps(request, namespace, signal):
     import os
 
     sys.stdout = sys.stderr = open(os.devnull, "w")  # the kernel's output streams belong to the parent
-    try:
-        transform = get_ipython().transform_cell
-    except NameError:
-        transform = str
+    shell = _ipython_shell()
+    transform = shell.transform_cell if shell is not None else str
 
     def interrupt(signum, frame):
         raise _CellTimeout()
@@ -263,6 +262,14 @@ def _probe_steps(request, namespace, signal):
             signal.setitimer(signal.ITIMER_REAL, 0)
         cells.append(outcome)
     return {"cells": cells, "tests": tests}
+
+
+def _ipython_shell():
+    """The running IPython shell (IPython puts ``get_ipython`` in builtins), or None outside IPython."""
+    import builtins
+
+    get_ipython = getattr(builtins, "get_ipython", None)
+    return get_ipython() if get_ipython is not None else None
 
 
 def _display_result(result):

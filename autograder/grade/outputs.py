@@ -15,7 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .results import SubmissionResult
+from .results import STUDENT_VISIBLE_PROBLEMS, SubmissionResult
 from .scoring import natural_key
 
 _UMASK = os.umask(0)
@@ -74,7 +74,7 @@ def feedback_markdown(result: SubmissionResult) -> str:
     if result.timed_out:
         lines += ["Your notebook ran past the time limit; questions not tested by then score 0.", ""]
     for problem in result.problems:
-        if problem.kind in ("cell_timeout", "kernel_died", "cell_stuck", "output_truncated", "submission_timeout"):
+        if problem.kind in STUDENT_VISIBLE_PROBLEMS:
             lines.append(f"- {problem.message}")
     for error in result.cell_errors:
         lines.append(f"- cell {error.cell} raised `{error.ename}`: {error.evalue}")

@@ -27,7 +27,7 @@ class Step:
     cell: int
     """0-based index of the notebook cell the step comes from."""
     source: str = ""
-    question: str | None = None
+    question: str = ""
 
 
 def plan_steps(notebook, questions: list[str]) -> list[Step]:

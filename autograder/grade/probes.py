@@ -49,7 +49,7 @@ class ProbeStep:
     cell: int
     """0-based index of the notebook cell the step stands for."""
     source: str = ""
-    question: str | None = None
+    question: str = ""
     public_only: bool = False
     """Run only the public cases (e.g. to see what the public tests ask of a function)."""
     report: bool = True

@@ -12,6 +12,23 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Status = Literal["graded", "error"]
+"""``graded``: the notebook ran and was scored; ``error``: the submission itself could not be graded."""
+ProblemKind = Literal[
+    "cell_timeout",
+    "cell_stuck",
+    "kernel_died",
+    "kernel_restarted",
+    "output_truncated",
+    "replay_failed",
+    "snapshot_failed",
+    "submission_timeout",
+    "tampering",
+    "tests_failed_to_run",
+    "too_many_restarts",
+]
+"""What went wrong while a submission ran; students see the kinds in ``STUDENT_VISIBLE_PROBLEMS``."""
+STUDENT_VISIBLE_PROBLEMS: tuple[ProblemKind, ...] = ("cell_timeout", "kernel_died", "cell_stuck", "output_truncated", "submission_timeout")
+ProbeStatus = Literal["ok", "timeout", "died", "error", "not_run"]
 
 KERNEL_RESULT_SCHEMA = {
     "type": "object",
@@ -61,9 +78,7 @@ class QuestionResult:
 
 @dataclass
 class Problem:
-    kind: str
-    """``cell_timeout``, ``cell_stuck``, ``kernel_died``, ``kernel_restarted``,
-    ``output_truncated``, ``submission_timeout``, ``tests_failed_to_run``, ``tampering``, ..."""
+    kind: ProblemKind
     message: str
     cell: int | None = None
 
@@ -80,7 +95,7 @@ class ProbeResult:
     """What a probe (steps run in a throwaway fork of the kernel) gave; see ``grade.probes``."""
 
     name: str
-    status: str
+    status: ProbeStatus
     """``ok``; ``timeout`` (the copy was killed); ``died`` (it crashed); ``error``; ``not_run``."""
     questions: list[QuestionResult] = field(default_factory=list)
     cell_errors: list[CellError] = field(default_factory=list)

@@ -51,7 +51,8 @@ class QuestionTests:
     def score(self, outcomes: list[tuple[bool, str]] | None, checked_at_cell: int | None) -> QuestionResult:
         """Score from each case's (passed, output); ``None`` when the tests never ran."""
         ran = outcomes is not None
-        outcomes = outcomes if ran else [(False, "not run")] * len(self.spec.cases)
+        if outcomes is None:
+            outcomes = [(False, "not run")] * len(self.spec.cases)
         if len(outcomes) != len(self.spec.cases):
             outcomes = [(False, "the test runner returned a wrong number of cases")] * len(self.spec.cases)
         cases = [

@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 from ..course import Limits
-from ..environment import kernel_environment
 from ..errors import GraderError
-from ..grade.engine import GradingSetup, grade_submission
+from ..grade.engine import grade_submission
 from ..grade.scoring import load_test_suite
+from ..grade.setup import grading_setup
 from ..grade.submissions import Submission
 from ..sandbox import select_isolation
 from .results import failure_results, gradescope_results
@@ -57,15 +57,8 @@ def grade(root: Path) -> dict:
         print(isolation.warning, file=sys.stderr)
     data_dir = source / "data"
     files = source / "files"
-    setup = GradingSetup(
-        suite=suite,
-        limits=Limits(**config["limits"]),
-        kernel_name=config["kernel"],
-        env=kernel_environment(data_dir),
-        isolation=isolation,
-        support_files=tuple(sorted(files.iterdir())) if files.is_dir() else (),
-        data_dir=data_dir if data_dir.is_dir() else None,
-    )
+    setup = grading_setup(suite, isolation, limits=Limits(**config["limits"]), kernel_name=config["kernel"],
+                          data_dir=data_dir, support_files=sorted(files.iterdir()) if files.is_dir() else ())
     result = asyncio.run(grade_submission(Submission(notebook.stem, notebook), setup))
     if result.status != "graded":
         raise GraderError(result.error or "the notebook could not be run")

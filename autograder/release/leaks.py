@@ -16,6 +16,7 @@ import ast
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -58,7 +59,7 @@ def normalized_lines(text: str) -> list[str]:
     return [line for line in (normalize_line(raw) for raw in text.splitlines()) if line]
 
 
-def find_hidden_test_leaks(tests: list[TestFileSpec], roots: list[Path], also_public: list[TestFileSpec] = ()) -> list[Leak]:
+def find_hidden_test_leaks(tests: list[TestFileSpec], roots: list[Path], also_public: Sequence[TestFileSpec] = ()) -> list[Leak]:
     """Hidden cases of ``tests`` found in files under ``roots``.
 
     A line that is also a line of a public case (of ``tests``, or of ``also_public``:

@@ -1,5 +1,5 @@
-"""``grader report``: an HTML report with charts and an LMS gradebook, from ``grader grade``'s results."""
+"""``grader report``: an HTML report with charts and an LMS gradebook, from ``grader grade``'s results.
 
-from .builder import ReportFiles, write_report
-
-__all__ = ["ReportFiles", "write_report"]
+``builder.write_report`` is the entry point. Nothing is imported here, so that the CLI can
+read ``lms.LMS_PRESETS`` without loading matplotlib.
+"""

@@ -11,12 +11,14 @@ from __future__ import annotations
 import csv
 import io
 
+from ..errors import GraderError
+from .lms import LMS_PRESETS
 from .statistics import CourseworkStats
-
-LMS_PRESETS = ("generic", "canvas")
 
 
 def gradebook_csv(stats: CourseworkStats, assignment_title: str, lms: str = "generic") -> str:
+    if lms not in LMS_PRESETS:
+        raise GraderError(f"unknown gradebook layout {lms!r} (choose from {', '.join(LMS_PRESETS)})")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     names = [q.name for q in stats.questions]

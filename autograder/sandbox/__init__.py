@@ -42,4 +42,4 @@ def select_isolation(requested: str, require_isolation: bool = False, docker_ima
     return NoIsolation(fallback_reason="; ".join(reasons))
 
 
-__all__ = ["BACKENDS", "Isolation", "KernelLaunch", "SandboxPaths", "select_isolation"]
+__all__ = ["BACKENDS", "DEFAULT_IMAGE", "Isolation", "KernelLaunch", "SandboxPaths", "select_isolation"]

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..course import Limits
+from ..data import DATA_ENV_VAR
 from .cgroups import kill_and_remove
+
+SANDBOX_HOME = "/sandbox"
+"""Where a sandboxed kernel sees its working directory (the submission and support files)."""
+SANDBOX_DATA = "/data"
+"""Where a sandboxed kernel sees the course data, read-only."""
+PASSED_THROUGH = ("MPLBACKEND", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "PYTHONHASHSEED")
+"""The only variables of the grader's kernel environment that enter a sandbox."""
 
 
 @dataclass
@@ -48,9 +56,18 @@ class SandboxPaths:
     """A private directory for this submission (the backend may create subdirectories)."""
     workdir: Path
     """The kernel's working directory: the submission and copies of the support files."""
-    support_files: tuple[Path, ...] = ()
+    support_files: tuple[str, ...] = ()
     """Names (inside ``workdir``) of the files to expose read-only."""
     data_dir: Path | None = None
+
+
+def sandbox_environment(env: dict[str, str], paths: SandboxPaths, extra: dict[str, str]) -> dict[str, str]:
+    """A sandboxed kernel's whole environment: the passed-through variables, ``extra``, the data location."""
+    inside = {key: env[key] for key in PASSED_THROUGH if key in env}
+    inside.update({"HOME": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib", "PYTHONDONTWRITEBYTECODE": "1", **extra})
+    if paths.data_dir is not None:
+        inside[DATA_ENV_VAR] = SANDBOX_DATA
+    return inside
 
 
 def launcher_prefix(limits: Limits, *, address_space: bool, cgroup: str | None = None) -> list[str]:

@@ -24,14 +24,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..course import Limits
-from ..data import DATA_ENV_VAR
-from .base import Isolation, KernelLaunch, SandboxPaths, launcher_prefix
+from .base import SANDBOX_DATA, SANDBOX_HOME, Isolation, KernelLaunch, SandboxPaths, launcher_prefix, sandbox_environment
 from .cgroups import cgroups_available
 
-SANDBOX_HOME = "/sandbox"
-SANDBOX_DATA = "/data"
 TMP_SIZE = 512 * 2**20
-_PASSED_THROUGH = ("MPLBACKEND", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "PYTHONHASHSEED")
 
 
 def python_roots() -> list[Path]:
@@ -69,22 +65,8 @@ def bwrap_command(paths: SandboxPaths, env: dict[str, str], connection_dir: Path
 
 
 def _sandbox_env(env: dict[str, str], paths: SandboxPaths) -> dict[str, str]:
-    inside = {key: env[key] for key in _PASSED_THROUGH if key in env}
-    inside.update(
-        {
-            "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
-            "HOME": "/tmp",
-            "USER": "student",
-            "LOGNAME": "student",
-            "LANG": "C.UTF-8",
-            "TMPDIR": "/tmp",
-            "MPLCONFIGDIR": "/tmp/matplotlib",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-    )
-    if paths.data_dir is not None:
-        inside[DATA_ENV_VAR] = SANDBOX_DATA
-    return inside
+    path = f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin"
+    return sandbox_environment(env, paths, {"PATH": path, "USER": "student", "LOGNAME": "student", "LANG": "C.UTF-8", "TMPDIR": "/tmp"})
 
 
 class BwrapIsolation(Isolation):

@@ -17,15 +17,11 @@ import uuid
 from functools import lru_cache
 
 from ..course import Limits
-from ..data import DATA_ENV_VAR
-from .base import Isolation, KernelLaunch, SandboxPaths
+from .base import SANDBOX_DATA, SANDBOX_HOME, Isolation, KernelLaunch, SandboxPaths, sandbox_environment
 
 DEFAULT_IMAGE = "ml-course-grader:latest"
 """Built from ``docker/Dockerfile`` (``docker build -t ml-course-grader -f docker/Dockerfile .``)."""
-SANDBOX_HOME = "/sandbox"
-SANDBOX_DATA = "/data"
 KERNEL_COMMAND = ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-_PASSED_THROUGH = ("MPLBACKEND", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "PYTHONHASHSEED")
 
 
 def docker_command(name: str, image: str, paths: SandboxPaths, limits: Limits, env: dict[str, str], connection_dir) -> list[str]:
@@ -45,11 +41,7 @@ def docker_command(name: str, image: str, paths: SandboxPaths, limits: Limits, e
     if paths.data_dir is not None:
         command += ["--volume", f"{paths.data_dir.resolve()}:{SANDBOX_DATA}:ro"]
     command += ["--volume", f"{connection_dir}:{connection_dir}"]
-    inside = {key: env[key] for key in _PASSED_THROUGH if key in env}
-    inside.update({"HOME": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib", "PYTHONDONTWRITEBYTECODE": "1"})
-    if paths.data_dir is not None:
-        inside[DATA_ENV_VAR] = SANDBOX_DATA
-    for key, value in sorted(inside.items()):
+    for key, value in sorted(sandbox_environment(env, paths, {}).items()):
         command += ["--env", f"{key}={value}"]
     return command + [image]
 

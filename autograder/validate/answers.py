@@ -37,11 +37,11 @@ class Answer:
 def find_answers(master, solution, label: str) -> dict[str, Answer]:
     """Each autograded question's answer in ``solution``, from the blocks of ``master``."""
     wanted: list[tuple[str, str]] = []  # (question, source) of each solution code cell, in order
-    for question in scan_questions(master, label):
-        if question.manual:
+    for scanned in scan_questions(master, label):
+        if scanned.manual:
             continue
         inside = False
-        for index in question.cells:
+        for index in scanned.cells:
             cell = master.cells[index]
             marker = first_line(cell).upper() if cell.cell_type == "raw" else ""
             if marker.startswith("# BEGIN SOLUTION"):
@@ -49,7 +49,7 @@ def find_answers(master, solution, label: str) -> dict[str, Answer]:
             elif marker.startswith("# END SOLUTION"):
                 inside = False
             elif inside and cell.cell_type == "code" and cell_source(cell).strip():
-                wanted.append((question.name, cell_source(cell)))
+                wanted.append((scanned.name, cell_source(cell)))
     cells: dict[str, list[int]] = {}
     position = 0
     for index, cell in enumerate(solution.cells):
@@ -57,17 +57,18 @@ def find_answers(master, solution, label: str) -> dict[str, Answer]:
             cells.setdefault(wanted[position][0], []).append(index)
             position += 1
     if position < len(wanted):
-        question, source = wanted[position]
-        raise GraderError(f"{label}: the solution cell of {question} starting {source.strip().splitlines()[0][:60]!r} "
+        missing, source = wanted[position]
+        raise GraderError(f"{label}: the solution cell of {missing} starting {source.strip().splitlines()[0][:60]!r} "
                           "is not in the released solution notebook; run `grader release` again")
     answers = {}
-    for question, indices in cells.items():
-        functions, variables = [], []
+    for name, indices in cells.items():
+        functions: list[str] = []
+        variables: list[str] = []
         for index in indices:
             found_functions, found_variables = answer_names(cell_source(solution.cells[index]))
             functions += found_functions
             variables += found_variables
-        answers[question] = Answer(question, tuple(indices), tuple(dict.fromkeys(functions)), tuple(dict.fromkeys(variables)))
+        answers[name] = Answer(name, tuple(indices), tuple(dict.fromkeys(functions)), tuple(dict.fromkeys(variables)))
     return answers
 
 

@@ -40,7 +40,7 @@ def cheat_probes(answers: dict[str, Answer], plan: list[Step]) -> list[CheatProb
         cell = plan[at].cell if at < len(plan) else len(plan)
         tests = ProbeStep("tests", cell, question=question)
         names = f"{list(answer.functions)!r}"
-        steps = {
+        steps: dict[str, tuple[ProbeStep, ...]] = {
             "always_equal": (ProbeStep("cell", cell, _call("always_equal", names, repr(list(answer.variables)))), tests),
         }
         if answer.functions:

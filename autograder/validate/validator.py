@@ -14,15 +14,16 @@ import asyncio
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from ..course import Assignment, Course
-from ..environment import kernel_environment
 from ..errors import GraderError
-from ..grade.engine import GradingSetup, grade_submission
+from ..grade.engine import grade_submission
 from ..grade.plan import plan_steps
 from ..grade.probes import Probe
 from ..grade.results import ProbeResult, QuestionResult, SubmissionResult
 from ..grade.scoring import TestSuite, load_test_suite
+from ..grade.setup import GradingSetup, grading_setup
 from ..grade.submissions import Submission
 from ..notebooks import read_notebook
 from ..release.leaks import find_hidden_test_leaks, find_solution_leaks
@@ -39,14 +40,18 @@ EPSILON = 1e-9
 """Points are sums of shared fractions (3 points over 4 cases): compare with a tolerance."""
 
 
+ProbeKind = Literal["mutant", "cheat"]
+Check = Literal["solution", "stubs", "mutant", "cheat", "leak", "determinism", "cost", "grading"]
+Severity = Literal["fail", "warn"]
+"""``fail``: validate exits non-zero; ``warn``: reported only."""
+
+
 @dataclass
 class Finding:
-    check: str
-    """``solution``, ``stubs``, ``mutant``, ``cheat``, ``leak``, ``determinism``, ``cost``, ``grading``."""
+    check: Check
     question: str | None
     message: str
-    severity: str = "fail"
-    """``fail`` (validate exits non-zero) or ``warn``."""
+    severity: Severity = "fail"
 
 
 @dataclass
@@ -62,6 +67,15 @@ class QuestionReport:
     cheats_caught: int = 0
     deterministic: bool = True
     test_seconds: float = 0.0
+
+    def count_probe(self, kind: ProbeKind, caught: bool) -> None:
+        """One more mutant or cheat tried on this question, and whether the tests caught it."""
+        if kind == "mutant":
+            self.mutants += 1
+            self.mutants_caught += caught
+        else:
+            self.cheats += 1
+            self.cheats_caught += caught
 
 
 @dataclass
@@ -142,15 +156,8 @@ def _prepare(course: Course, assignment: Assignment, isolation: Isolation) -> _P
     groups = [tuple(probes[i::SOLUTION_RUNS]) for i in range(SOLUTION_RUNS)]
     # The solution gradings carry their probes: give them the time those may take too.
     budget = assignment.limits.timeout + sum(p.budget(assignment.limits.cell_timeout) for p in probes)
-    setup = GradingSetup(
-        suite=suite,
-        limits=replace(assignment.limits, timeout=budget),
-        kernel_name=assignment.kernel,
-        env=kernel_environment(course.data_dir),
-        isolation=isolation,
-        support_files=assignment.files,
-        data_dir=course.data_dir,
-    )
+    setup = grading_setup(suite, isolation, limits=replace(assignment.limits, timeout=budget), kernel_name=assignment.kernel,
+                          data_dir=course.data_dir, support_files=assignment.files)
     return _Plan(assignment, suite, setup, solution_path, release_path, answers, mutants, cheats, groups)
 
 
@@ -203,19 +210,20 @@ def _judge(plan: _Plan, solution_runs: list[SubmissionResult], stubs: Submission
     return report
 
 
-def _judge_probe(result: ProbeResult | None, questions, title: str, description: str, kind: str,
+def _judge_probe(result: ProbeResult | None, questions, title: str, description: str, kind: ProbeKind,
                  rows: dict[str, QuestionReport], findings: list[Finding]) -> None:
     """A mutant or cheat must lose points on each of its questions."""
     for name in questions:
         row = rows[name]
-        setattr(row, f"{kind}s", getattr(row, f"{kind}s") + 1)
         if result is None or result.status == "not_run":
+            row.count_probe(kind, caught=False)
             why = result.error if result else "no result"
             findings.append(Finding(kind, name, f"{title} could not be run ({why})"))
             continue
         question = next((q for q in reversed(result.questions) if q.name == name), None)
-        if result.status in ("timeout", "died") or question is None or _lost_points(question):
-            setattr(row, f"{kind}s_caught", getattr(row, f"{kind}s_caught") + 1)
+        caught = result.status in ("timeout", "died") or question is None or _lost_points(question)
+        row.count_probe(kind, caught)
+        if caught:
             if kind == "mutant" and (result.cell_errors or result.status != "ok"):
                 crash = result.status if result.status != "ok" else ", ".join(
                     f"{e.ename} in cell {e.cell}" + (f" ({e.evalue[:80]})" if e.evalue else "") for e in result.cell_errors)
@@ -226,7 +234,8 @@ def _judge_probe(result: ProbeResult | None, questions, title: str, description:
                 findings.append(Finding(kind, name, f"{title} ({description}) is caught only by hidden tests: the "
                                         "student sees every public test pass", "warn"))
             continue
-        findings.append(Finding(kind, name, f"{title} ({description}) survives: it passes all {len(question.cases)} "
+        cases = len(question.cases) if question is not None else 0
+        findings.append(Finding(kind, name, f"{title} ({description}) survives: it passes all {cases} "
                                 "test(s) with full marks"))
 
 
