@@ -31,6 +31,8 @@ from .setup import GradingSetup
 from .submissions import Submission
 
 MAX_RESTARTS = 3
+MAX_ENAME = 100
+"""An exception's name is kernel-made text: stored shortened, like every other."""
 _RUNNER_SOURCE = Path(kernel_side.__file__).read_text(encoding="utf-8")
 
 
@@ -148,7 +150,7 @@ class _SubmissionRun:
         outcome = await self._run(kernel, step.source, store_history=True)
         cell = step.cell + 1
         if outcome.status == "error":
-            self.result.cell_errors.append(CellError(cell, outcome.ename, _short(outcome.evalue)))
+            self.result.cell_errors.append(CellError(cell, _short(outcome.ename, MAX_ENAME), _short(outcome.evalue)))
         elif outcome.status == "timeout":
             self._problem("cell_timeout", f"cell {cell} ran past {self.setup.limits.cell_timeout:g} s and was interrupted", cell)
         elif outcome.status == "flooded":
@@ -166,7 +168,7 @@ class _SubmissionRun:
         code = _runner_code("run", f"{request!r}, globals()")
         outcome = await self._run(kernel, code, store_history=False, result_mimetype=kernel_side.RESULT_MIMETYPE)
         cell = cell_index + 1 if cell_index is not None else None
-        payload = _reply(outcome, request_id, KERNEL_RESULT_SCHEMA)
+        payload = self._reply(outcome, request_id, KERNEL_RESULT_SCHEMA, f"the tests of {question}", cell)
         if payload is not None:
             outcomes = [(case["passed"], case["output"]) for case in payload["cases"]]
             if payload["tampered"]:
@@ -175,7 +177,8 @@ class _SubmissionRun:
                 self._problem("tampering", f"before the tests of {question} at {where}, restored: {restored}", cell)
         else:
             where = f"at cell {cell}" if cell else "after the last cell"
-            detail = outcome.status + (f": {outcome.ename}" if outcome.ename else "")
+            # Only the grader's own words: what the kernel said after test code reached it is not repeated.
+            detail = "tampering" if outcome.violations else outcome.status
             self._problem("tests_failed_to_run", f"the tests of {question} {where} did not report ({detail})", cell)
             count = len(self.setup.suite[question].spec.cases)
             outcomes = [(False, f"the tests could not run ({detail})")] * count
@@ -193,7 +196,7 @@ class _SubmissionRun:
             code = _runner_code("probe", f"{request!r}, globals()")
             outcome = await self._run(kernel, code, store_history=False, result_mimetype=kernel_side.RESULT_MIMETYPE,
                                       timeout=probe.budget(cell_timeout) + 10)
-            payload = _reply(outcome, request_id, PROBE_RESULT_SCHEMA)
+            payload = self._reply(outcome, request_id, PROBE_RESULT_SCHEMA, f"probe {probe.name}", None)
             try:
                 if payload is None:
                     raise jsonschema.ValidationError("no reply")
@@ -222,7 +225,7 @@ class _SubmissionRun:
         """Restart a dead or stuck kernel and replay the cells that ran before ``cell``."""
         where = f"cell {cell}" if cell else "the final tests"
         if outcome.status == "died":
-            self._problem("kernel_died", f"the kernel died during {where}{self._kernel_last_words()}", cell)
+            self._problem("kernel_died", f"the kernel died during {where}", cell, detail=self._kernel_last_words())
         elif outcome.status != "flooded":  # a flood was reported already
             self._problem("cell_stuck", f"the kernel ignored the interrupt during {where}", cell)
         self.restarts += 1
@@ -247,20 +250,27 @@ class _SubmissionRun:
         self.kernel_log.seek(0)
         lines = [line.strip() for line in self.kernel_log.read()[-4000:].decode(errors="replace").splitlines() if line.strip()]
         lines = [line for line in lines if "Kernel is running over TCP" not in line]
-        return f" ({_short(lines[-1], 160)})" if lines else ""
+        return _short(lines[-1], 160) if lines else ""
 
-    def _problem(self, kind: ProblemKind, message: str, cell: int | None = None) -> None:
-        self.result.problems.append(Problem(kind, message, cell))
+    def _problem(self, kind: ProblemKind, message: str, cell: int | None = None, detail: str = "") -> None:
+        self.result.problems.append(Problem(kind, message, cell, detail))
 
+    def _reply(self, outcome: Outcome, request_id: str, schema: dict, what: str, cell: int | None) -> dict | None:
+        """The runner's one reply to ``request_id``, checked against ``schema``; None, and a problem, otherwise.
 
-def _reply(outcome: Outcome, request_id: str, schema: dict) -> dict | None:
-    """The runner's result for ``request_id``, if it is there and matches ``schema``."""
-    payload = next((r for r in outcome.results if isinstance(r, dict) and r.get("request_id") == request_id), None)
-    try:
-        jsonschema.validate(payload, schema)
-    except jsonschema.ValidationError:
-        return None
-    return payload
+        Exactly one result message may come back, and nothing else unusual: a second
+        reply, a reply to another request or an oversized, too deep or malformed message
+        means something in the kernel is answering for the grader (``tampering``).
+        """
+        if outcome.violations or len(outcome.results) > 1 or any(r.get("request_id") != request_id for r in outcome.results):
+            seen = outcome.violations or [f"{len(outcome.results)} result messages"]
+            self._problem("tampering", f"{what}: the kernel sent {_short('; '.join(seen), 200)}", cell)
+            return None
+        try:
+            jsonschema.validate(outcome.results[0] if outcome.results else None, schema)
+        except jsonschema.ValidationError:
+            return None
+        return outcome.results[0]
 
 
 def _runner_code(function: str, arguments: str) -> str:

@@ -10,12 +10,13 @@ the runner's result messages), and a cell that floods it is interrupted.
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from jupyter_client import AsyncKernelClient, AsyncKernelManager
 
@@ -26,6 +27,52 @@ INTERRUPT_GRACE = 5.0
 MAX_DRAIN = 30.0
 """Seconds after an interrupt that a still-chattering kernel gets before it is restarted."""
 STARTUP_TIMEOUT = 60.0
+MAX_FRAME_BYTES = 32 * 2**20
+"""A message frame larger than this is dropped undecoded (its bytes still count as output)."""
+MAX_DEPTH = 100
+"""Containers nested deeper than this in one message: dropped, as no Jupyter message needs it."""
+MAX_RESULTS = 8
+"""Result messages kept per execution; any beyond are counted as output and reported."""
+
+
+class ChannelViolation(ValueError):
+    """The kernel sent something no honest kernel sends (too large, too deep, malformed)."""
+
+    def __init__(self, message: str, size: int = 0):
+        super().__init__(message)
+        self.size = size
+
+
+def bounded_unpack(data: bytes | str) -> Any:
+    """``Session.unpack`` with limits checked before and right after decoding.
+
+    The kernel is the student's process: it can sign any message it likes, so every
+    frame it sends is treated as hostile input to the grader.
+    """
+    if len(data) > MAX_FRAME_BYTES:
+        raise ChannelViolation(f"a message frame of {len(data)} bytes", len(data))
+    try:
+        value = json.loads(data)
+    except RecursionError:
+        raise ChannelViolation("a message nested too deeply to decode", len(data)) from None
+    except ValueError:
+        raise ChannelViolation("a message that is not JSON", len(data)) from None
+    if _depth_exceeds(value, MAX_DEPTH):
+        raise ChannelViolation(f"a message nested more than {MAX_DEPTH} levels deep", len(data))
+    return value
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return False
 
 
 class WrappedKernelManager(AsyncKernelManager):
@@ -55,7 +102,13 @@ class Outcome:
     evalue: str = ""
     output_bytes: int = 0
     results: list[dict] = field(default_factory=list)
-    """Data of display messages with the result mimetype asked for."""
+    """Data of display messages with the result mimetype asked for (at most ``MAX_RESULTS``)."""
+    violations: list[str] = field(default_factory=list)
+    """What the kernel sent that an honest kernel does not (see ``ChannelViolation``), in order."""
+
+    def violate(self, what: str) -> None:
+        if len(self.violations) < MAX_RESULTS:
+            self.violations.append(what)
 
     @property
     def needs_restart(self) -> bool:
@@ -84,6 +137,7 @@ class KernelSession:
         if self.client is not None:
             self.client.stop_channels()
         client = self.manager.client()
+        client.session.unpack = bounded_unpack
         client.start_channels()
         await client.wait_for_ready(timeout=STARTUP_TIMEOUT)
         self.client = client
@@ -137,23 +191,34 @@ class KernelSession:
                     outcome.status = "died"
                     return outcome
                 continue
+            except ChannelViolation as violation:
+                message = None
+                outcome.violate(str(violation))
+                outcome.output_bytes += violation.size
+            except (AttributeError, KeyError, TypeError, ValueError) as error:  # a frame that decodes but is no message
+                message = None
+                outcome.violate(f"a malformed message ({type(error).__name__})")
             last_message = time.monotonic()
-            if message["parent_header"].get("msg_id") != msg_id:
-                continue
-            kind, content = message["msg_type"], message["content"]
-            if kind == "status" and content.get("execution_state") == "idle":
+            parent, kind, content = _fields(message)
+            if parent != msg_id or not isinstance(content, dict):
+                pass
+            elif kind == "status" and content.get("execution_state") == "idle":
                 break
-            if kind == "error":
-                outcome.status, outcome.ename, outcome.evalue = "error", content.get("ename", ""), content.get("evalue", "")
+            elif kind == "error":
+                outcome.status, outcome.ename, outcome.evalue = "error", str(content.get("ename", "")), str(content.get("evalue", ""))
             elif kind in ("stream", "display_data", "execute_result", "update_display_data"):
                 data = content.get("data", {})
+                data = data if isinstance(data, dict) else {}
+                size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in data.values())
+                outcome.output_bytes += size
                 if result_mimetype and result_mimetype in data:
-                    outcome.results.append(data[result_mimetype])
-                    continue
-                outcome.output_bytes += len(content.get("text", "")) + sum(len(str(v)) for v in data.values())
-                if outcome.output_bytes > output_limit and interrupted != "flooded":
-                    interrupted = await self._interrupt("flooded")
-                    deadline = time.monotonic()
+                    if len(outcome.results) < MAX_RESULTS and isinstance(data[result_mimetype], dict):
+                        outcome.results.append(data[result_mimetype])
+                    else:
+                        outcome.violate("more result messages than one execution sends")
+            if outcome.output_bytes > output_limit and interrupted != "flooded":
+                interrupted = await self._interrupt("flooded")
+                deadline = time.monotonic()
         if interrupted is not None:
             outcome.status = interrupted
         await self._drain_shell(msg_id)
@@ -167,8 +232,19 @@ class KernelSession:
         """Consume the execute reply so the shell channel does not back up."""
         try:
             while True:
-                reply = await self._client.get_shell_msg(timeout=2)
-                if reply["parent_header"].get("msg_id") == msg_id:
+                try:
+                    reply = await self._client.get_shell_msg(timeout=2)
+                except (AttributeError, ChannelViolation, KeyError, TypeError, ValueError):
+                    continue
+                if _fields(reply)[0] == msg_id:
                     return
         except (TimeoutError, queue.Empty):
             return
+
+
+def _fields(message: Any) -> tuple[Any, Any, Any]:
+    """(parent msg_id, msg_type, content) of a message, whatever shape a hostile kernel gave it."""
+    if not isinstance(message, dict):
+        return None, None, None
+    parent = message.get("parent_header")
+    return parent.get("msg_id") if isinstance(parent, dict) else None, message.get("msg_type"), message.get("content")

@@ -80,7 +80,10 @@ class QuestionResult:
 class Problem:
     kind: ProblemKind
     message: str
+    """The grader's own words (students may see it for the kinds in ``STUDENT_VISIBLE_PROBLEMS``)."""
     cell: int | None = None
+    detail: str = ""
+    """Text from the kernel process (e.g. its last line before dying): for instructors only."""
 
 
 @dataclass

@@ -87,7 +87,7 @@ def _problems_table(stats: CourseworkStats, feedback_dir: Path, report_path: Pat
     lines = ["<table><tr><th>submission</th><th>score</th><th>what happened</th></tr>"]
     for result in rows:
         happened = [f"could not be graded: {result.error}"] if result.status != "graded" else []
-        happened += [f"{p.kind}: {p.message}" for p in result.problems]
+        happened += [f"{p.kind}: {p.message}" + (f" ({p.detail})" if p.detail else "") for p in result.problems]
         items = "".join(f"<li>{html.escape(text)}</li>" for text in happened)
         lines.append(f"<tr><td>{_feedback_link(result.submission, feedback_dir, report_path)}</td>"
                      f"<td class='num'>{result.score:g}</td><td><ul>{items}</ul></td></tr>")

@@ -1,0 +1,65 @@
+"""The kernel-to-grader channel is bounded and strict: forged, flooded, deep or giant replies gain nothing.
+
+Each notebook answers q1 honestly and attacks the grader's channel while q2's hidden
+test runs (or raises an exception with a 30 MB name). Whatever it sends, it must score
+exactly its honest q1, the attack must be reported as tampering, the grader must keep
+its memory, and nothing of the attack may swell the results or the feedback.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import GRADER, REPO
+
+pytestmark = pytest.mark.slow
+
+CHANNEL = REPO / "tests" / "submissions" / "channel"
+ATTACKS = ["forge_first", "result_flood", "deep_payload"]
+Q1 = "OK_FORMAT = True\ntest = {'name': 'q1', 'points': 1, 'suites': [{'cases': [{'code': '>>> assert value == 1\\n', 'hidden': False}], " \
+     "'scored': True, 'setup': '', 'teardown': '', 'type': 'doctest'}]}\n"
+Q2 = Q1.replace("'q1'", "'q2'").replace("value == 1", "other == 2").replace("'hidden': False", "'hidden': True")
+MEASURE = "import resource, subprocess, sys; subprocess.run(sys.argv[1:]); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("channel")
+    (root / "tests").mkdir()
+    (root / "tests" / "q1.py").write_text(Q1)
+    (root / "tests" / "q2.py").write_text(Q2)
+    shutil.copytree(CHANNEL, root / "submissions")
+    command = [str(GRADER), "grade", "--tests", str(root / "tests"), str(root / "submissions"), "--output", str(root / "out"),
+               "--require-isolation", "--cell-timeout", "20", "--workers", "2"]
+    run = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=root, capture_output=True, text=True, timeout=600)
+    return {"out": root / "out", "peak_kib": int(run.stdout.strip().splitlines()[-1]), "stderr": run.stderr}
+
+
+def result_of(graded: dict, name: str) -> dict:
+    return json.loads((graded["out"] / "results" / f"{name}.json").read_text())
+
+
+@pytest.mark.parametrize("name", ATTACKS)
+def test_an_attack_on_the_channel_gains_nothing_and_is_reported(graded, name):
+    result = result_of(graded, name)
+    assert result["status"] == "graded", result.get("error")
+    scores = {q["name"]: q["score"] for q in result["questions"]}
+    assert scores == {"q1": 1, "q2": 0}, result["problems"]
+    assert any(p["kind"] == "tampering" for p in result["problems"]), result["problems"]
+
+
+def test_a_giant_exception_name_is_stored_short(graded):
+    result = result_of(graded, "giant_exception_name")
+    assert result["score"] == 1
+    assert (graded["out"] / "results" / "giant_exception_name.json").stat().st_size < 100_000
+    assert (graded["out"] / "feedback" / "giant_exception_name.md").stat().st_size < 20_000
+    assert all(len(error["ename"]) <= 100 and len(error["evalue"]) <= 300 for error in result["cell_errors"])
+
+
+def test_the_grader_keeps_its_memory(graded):
+    assert graded["peak_kib"] < 500 * 1024, f"peak RSS of the grader and its kernels: {graded['peak_kib'] / 1024:.0f} MiB"
