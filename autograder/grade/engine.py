@@ -57,8 +57,14 @@ def _new_result(submission: Submission, setup: GradingSetup) -> SubmissionResult
     )
 
 
-async def grade_submission(submission: Submission, setup: GradingSetup, probes: tuple[Probe, ...] = ()) -> SubmissionResult:
-    """Grade one submission; with ``probes``, also run each in a fork of the kernel where it asks."""
+async def grade_submission(
+    submission: Submission, setup: GradingSetup, probes: tuple[Probe, ...] = (), captured: dict[str, list] | None = None
+) -> SubmissionResult:
+    """Grade one submission; with ``probes``, also run each in a fork of the kernel where it asks.
+
+    ``captured``, if given, receives each question's raw replies from the kernel (``grader release``
+    takes the master's reference values from them).
+    """
     started = time.perf_counter()
     try:
         notebook = read_notebook(submission.path, label=submission.name)
@@ -67,7 +73,7 @@ async def grade_submission(submission: Submission, setup: GradingSetup, probes: 
     except GraderError as exc:
         return failed_result(submission, setup, str(exc).removeprefix(f"{submission.name}: "))
     result = _new_result(submission, setup)
-    run = _SubmissionRun(notebook, setup, result, probes)
+    run = _SubmissionRun(notebook, setup, result, probes, captured)
     scratch = Path(tempfile.mkdtemp(prefix="grader-submission-"))
     try:
         workdir = scratch / "work"
@@ -87,8 +93,9 @@ async def grade_submission(submission: Submission, setup: GradingSetup, probes: 
 class _SubmissionRun:
     """The state of one submission's execution: steps, kernel, restarts, scores."""
 
-    def __init__(self, notebook, setup: GradingSetup, result: SubmissionResult, probes: tuple[Probe, ...] = ()):
-        self.setup, self.result = setup, result
+    def __init__(self, notebook, setup: GradingSetup, result: SubmissionResult, probes: tuple[Probe, ...] = (),
+                 captured: dict[str, list] | None = None):
+        self.setup, self.result, self.captured = setup, result, captured
         self.steps = plan_steps(notebook, setup.suite.names)
         self.probes = probes
         self.checked: dict[str, tuple[list | None, int | None, float]] = {}
@@ -170,7 +177,9 @@ class _SubmissionRun:
         cell = cell_index + 1 if cell_index is not None else None
         payload = self._reply(outcome, request_id, KERNEL_RESULT_SCHEMA, f"the tests of {question}", cell)
         if payload is not None:
-            outcomes = [(case["passed"], case["output"]) for case in payload["cases"]]
+            outcomes = self.setup.suite[question].judge(payload["cases"])
+            if self.captured is not None:
+                self.captured[question] = payload["cases"]
             if payload["tampered"]:
                 where = f"cell {cell}" if cell else "the end"
                 restored = ", ".join(payload["tampered"][:10])

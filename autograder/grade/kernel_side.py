@@ -1,18 +1,18 @@
-"""The test runner that runs *inside* the student's kernel (stdlib only).
+"""The test runner that runs *inside* the student's kernel (stdlib only; numpy, torch, pandas if loaded).
 
-The engine sends this file's source, with a request, each time a question's tests
-are due: the code of the tests (hidden ones included) exists in the kernel only for
-the duration of that one execution, and is never written to disk. The runner
-executes the cases against a shallow copy of the notebook's globals (so that names a
-test defines do not leak into later cells), exactly as otter would run them (a
-doctest per OK-format case; a call per ``@test_case`` function, arguments taken from
-the globals by name), and hands the result back as one JSON display message.
+Everything here runs in the student's process, so nothing here decides a grade. The
+engine sends this file's source, with a request, each time a question's tests are
+due. For OK-format (doctest) cases the request holds only each example's source: the
+runner executes them against a shallow copy of the notebook's globals, as doctest
+would, and sends back *data*: what each example printed, the exception it raised,
+and, for examples marked ``# value``, the value itself (plain JSON; arrays as ``.npy``
+without pickle). The expected outputs and reference values never enter the kernel:
+``grade.verdict`` compares in the grader. Python-format (``@test_case``) files still
+decide inside, and are reported as such by ``grader validate``.
 
 Before the tests run, attributes of the modules tests rely on that the notebook
-replaced are put back from a snapshot taken before its first cell, and the runner uses
-its own private copy of ``doctest``. This defeats the common monkeypatches, and names
-them; code determined enough to find and rewrite the snapshot itself is out of reach of
-any in-process check (see README, Security model).
+replaced are put back from a snapshot taken before its first cell, and named; that is
+a courtesy to honest notebooks that broke numpy by accident, not a defence.
 """
 
 import contextlib
@@ -31,18 +31,6 @@ restored before each test run (a notebook that patched them is flagged). Only mo
 tests lean on and libraries leave alone: PyTorch, for one, replaces ``inspect.getfile``."""
 KERNEL_MANAGED = {"builtins.input", "builtins.raw_input"}
 """Attributes ipykernel itself rebinds for every execution (stdin forwarding)."""
-
-
-def _private_module(name):
-    """A fresh copy of a stdlib module, not the one in ``sys.modules`` the notebook can patch."""
-    spec = importlib.util.find_spec(name)
-    assert spec is not None and spec.loader is not None, name
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-doctest = _private_module("doctest")
 
 
 def snapshot(key):
@@ -110,15 +98,91 @@ def _quiet_displays():
         shell.display_formatter.formatters = saved
 
 
-def _run_doctest(name, text, namespace):
-    examples = doctest.DocTestParser().parse(text, name)
-    test = doctest.DocTest([e for e in examples if isinstance(e, doctest.Example)], namespace, name, None, None, text)
-    runner = doctest.DocTestRunner(verbose=True)
-    log = io.StringIO()
-    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
-        runner.run(test, clear_globs=False)
-    failed = runner.failures
-    return failed == 0, "" if failed == 0 else log.getvalue()
+def _run_examples(examples, namespace):
+    """Run one OK-format case's examples as doctest would; report what each printed, raised or evaluated to.
+
+    Only data comes back: whether the output is what the test expects is decided by
+    the grader, which alone holds the expected output (``want``) and reference values.
+    """
+    replies = []
+    saved_displayhook = sys.displayhook
+    sys.displayhook = sys.__displayhook__  # as doctest does: an expression prints its repr
+    try:
+        for example in examples:
+            log = io.StringIO()
+            reply = {"output": "", "exception": None, "value": None}
+            try:
+                with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+                    if example["value"]:
+                        value = eval(compile(example["source"], "<test>", "eval", 0, True), namespace)
+                    else:
+                        exec(compile(example["source"], "<test>", "single", 0, True), namespace)
+                if example["value"]:
+                    reply["value"] = encode_value(value)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:
+                reply["exception"] = _exception_line(error)
+            reply["output"] = log.getvalue()[:MAX_CASE_OUTPUT]
+            replies.append(reply)
+    finally:
+        sys.displayhook = saved_displayhook
+    return replies
+
+
+def _exception_line(error):
+    """``ZeroDivisionError: division by zero``: the last line of a traceback, as doctest compares it."""
+    import traceback
+
+    try:
+        line = traceback.format_exception_only(type(error), error)[-1]
+    except Exception:
+        line = f"{type(error).__name__}\n"
+    return line[:MAX_CASE_OUTPUT]
+
+
+MAX_VALUE_DEPTH = 20
+MAX_ARRAY_BYTES = 16 * 2**20
+
+
+def encode_value(value, depth=0):
+    """A value as plain JSON data: arrays as ``.npy`` bytes (never pickled), tensors and frames converted."""
+    import base64
+
+    if depth > MAX_VALUE_DEPTH:
+        raise ValueError("the value is nested too deeply to be compared")
+    if value is None or isinstance(value, (bool, str)):
+        return {"t": "json", "v": value}
+    if isinstance(value, int):
+        return {"t": "int", "v": str(value)}
+    if isinstance(value, float):
+        return {"t": "float", "v": repr(value)}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        kind = "list" if isinstance(value, list) else "tuple" if isinstance(value, tuple) else "set"
+        return {"t": kind, "v": [encode_value(item, depth + 1) for item in value]}
+    if isinstance(value, dict):
+        return {"t": "dict", "v": [[encode_value(k, depth + 1), encode_value(v, depth + 1)] for k, v in value.items()]}
+    module = type(value).__module__.split(".")[0]
+    if module == "torch" and hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    if module == "pandas" and hasattr(value, "to_numpy"):
+        if hasattr(value, "columns"):
+            columns = [str(c) for c in value.columns]
+            data = [encode_value(value[c].to_numpy(), depth + 1) for c in value.columns]
+            return {"t": "frame", "columns": columns, "data": data, "index": encode_value(value.index.to_numpy(), depth + 1)}
+        return {"t": "series", "values": encode_value(value.to_numpy(), depth + 1), "index": encode_value(value.index.to_numpy(), depth + 1)}
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(value, numpy.generic):
+        return encode_value(value.item(), depth)
+    if numpy is not None and isinstance(value, numpy.ndarray):
+        if value.dtype.hasobject:
+            return {"t": "list", "v": [encode_value(item, depth + 1) for item in value.tolist()]}
+        if value.nbytes > MAX_ARRAY_BYTES:
+            raise ValueError(f"an array of {value.nbytes} bytes is too large to compare")
+        buffer = io.BytesIO()
+        numpy.save(buffer, value, allow_pickle=False)
+        return {"t": "ndarray", "npy": base64.b64encode(buffer.getvalue()).decode("ascii")}
+    return {"t": "repr", "v": repr(value)[:MAX_CASE_OUTPUT]}
 
 
 def _run_python_file(source, namespace, public_only=False):
@@ -150,13 +214,10 @@ def test_result(request, user_globals):
     with _quiet_displays():
         for test_file in request["files"]:
             if test_file["ok_format"]:
-                outcomes = [
-                    _run_doctest(f"{request['question']} {index}", code, namespace)
-                    for index, code in enumerate(test_file["cases"])
-                ]
+                cases.extend({"examples": _run_examples(examples, namespace)} for examples in test_file["cases"])
             else:
                 outcomes = _run_python_file(test_file["source"], namespace, test_file.get("public_only", False))
-            cases.extend({"passed": bool(passed), "output": output[:MAX_CASE_OUTPUT]} for passed, output in outcomes)
+                cases.extend({"passed": bool(passed), "output": output[:MAX_CASE_OUTPUT]} for passed, output in outcomes)
     return {"request_id": request["request_id"], "question": request["question"], "cases": cases, "tampered": tampered}
 
 

@@ -86,8 +86,7 @@ def probe_result(probe: Probe, payload: dict, suite: TestSuite) -> ProbeResult:
     questions = []
     for tests in payload["tests"]:
         question = suite[tests["question"]]
-        outcomes = [(bool(case.get("passed")), str(case.get("output", ""))) for case in tests.get("cases", [])]
-        questions.append(question.score(outcomes, None))
+        questions.append(question.score(question.judge(tests.get("cases", [])), None))
     cell_errors = [
         CellError(cell["cell"] + 1, cell["ename"] or "CellTimeout", cell.get("evalue", ""))
         for cell in payload["cells"]

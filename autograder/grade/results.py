@@ -41,10 +41,34 @@ KERNEL_RESULT_SCHEMA = {
         "cases": {
             "type": "array",
             "items": {
-                "type": "object",
-                "required": ["passed", "output"],
-                "additionalProperties": False,
-                "properties": {"passed": {"type": "boolean"}, "output": {"type": "string"}},
+                "oneOf": [
+                    {  # an OK-format case: data per example, judged in the grader
+                        "type": "object",
+                        "required": ["examples"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "examples": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["output", "exception", "value"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "output": {"type": "string"},
+                                        "exception": {"type": ["string", "null"]},
+                                        "value": {"type": ["object", "null"]},
+                                    },
+                                },
+                            }
+                        },
+                    },
+                    {  # a Python-format test function: decided in the kernel
+                        "type": "object",
+                        "required": ["passed", "output"],
+                        "additionalProperties": False,
+                        "properties": {"passed": {"type": "boolean"}, "output": {"type": "string"}},
+                    },
+                ]
             },
         },
     },

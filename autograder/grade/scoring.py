@@ -10,25 +10,37 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from otter.test_files.abstract_test import TestCase, TestFile
 
 from ..errors import GraderError
 from ..testfiles import TestFileSpec, read_tests_dir
 from .results import CaseResult, QuestionResult
+from .values import ValueDecodeError, decode_value, guessable
+from .verdict import ExampleSpec, judge_case, parse_examples
+
+REFERENCES_FILE = "references.json"
+"""Beside the test files of an instructor's bundle (``dist/<id>/tests/``): the master's values of every
+``# value`` example, written by ``grader release``; never in a student's release."""
 
 
 @dataclass(frozen=True)
 class QuestionTests:
-    """One question's test file, with its cases' resolved points."""
+    """One question's test file, with its cases' resolved points and, for OK-format cases, their examples."""
 
     spec: TestFileSpec
     points: tuple[float, ...]
     source: str = ""
     """The test file's text, read once at load time (the file may be gone by the time tests run)."""
+    examples: tuple[tuple[ExampleSpec, ...], ...] = ()
+    """Per OK-format case, its parsed doctest examples (the ``want`` stays here, in the grader)."""
+    references: dict[int, dict[int, Any]] = field(default_factory=dict)
+    """Case index -> example index -> the encoded reference value of a ``# value`` example."""
 
     @property
     def name(self) -> str:
@@ -42,11 +54,42 @@ class QuestionTests:
         """What the in-kernel runner needs: the cases' code, nothing about points."""
         if self.spec.ok_format:
             cases = self.spec.public_cases if public_only else self.spec.cases
-            test_file = {"ok_format": True, "cases": [case.code for case in cases]}
+            test_file = {"ok_format": True, "cases": [[e.kernel_request() for e in self.examples[c.index]] for c in cases]}
         else:
             source = _without_otter_import(self.source)
             test_file = {"ok_format": False, "source": source, "public_only": public_only}
         return {"request_id": request_id, "question": self.name, "files": [test_file]}
+
+    def judge(self, replies: list, public_only: bool = False) -> list[tuple[bool, str]]:
+        """Each case's (passed, report), decided here from the kernel's data (see ``grade.verdict``)."""
+        cases = self.spec.public_cases if public_only else self.spec.cases
+        if len(replies) != len(cases):
+            return [(False, "the test runner returned a wrong number of cases")] * len(cases)
+        if not self.spec.ok_format:  # Python-format test functions decide in the kernel: their word is taken
+            return [(bool(r.get("passed")), str(r.get("output", ""))) if isinstance(r, dict) else (False, "") for r in replies]
+        return [
+            judge_case(self.examples[case.index], reply.get("examples") if isinstance(reply, dict) else None,
+                       self.references.get(case.index))
+            for case, reply in zip(cases, replies, strict=True)
+        ]
+
+    def decided_outside(self, case_index: int) -> bool:
+        """Whether forging this case needs the answer: one of its examples is compared, in the grader, with
+        something a forger cannot guess (a reference value that is not a bool or None, or printed output
+        other than True, False, None or nothing)."""
+        if not self.spec.ok_format:
+            return False
+        references = self.references.get(case_index, {})
+        for index, example in enumerate(self.examples[case_index]):
+            if example.comparator is not None and index in references:
+                try:
+                    if not guessable(decode_value(references[index])):
+                        return True
+                except ValueDecodeError:
+                    continue
+            elif example.exc_msg is None and example.want.strip() not in ("", "True", "False", "None"):
+                return True
+        return False
 
     def score(self, outcomes: list[tuple[bool, str]] | None, checked_at_cell: int | None) -> QuestionResult:
         """Score from each case's (passed, output); ``None`` when the tests never ran."""
@@ -99,6 +142,7 @@ def load_test_suite(directory: Path) -> TestSuite:
     specs = read_tests_dir(directory)
     if not specs:
         raise GraderError(f"{directory}: no test files (*.py)")
+    references = read_references(directory)
     questions = []
     for spec in sorted(specs, key=lambda s: natural_key(s.question)):
         cases = [TestCase(f"{spec.question} - {c.index + 1}", c.code, c.hidden, c.points, None, None) for c in spec.cases]
@@ -106,11 +150,25 @@ def load_test_suite(directory: Path) -> TestSuite:
             resolved = TestFile.resolve_test_file_points(spec.points, cases)
         except (ValueError, TypeError, AssertionError) as exc:
             raise GraderError(f"{spec.path}: invalid points ({exc})") from None
-        questions.append(QuestionTests(spec, tuple(float(c.points) for c in resolved), spec.path.read_text(encoding="utf-8")))
+        examples = tuple(parse_examples(c.code, f"{spec.path}, case {c.index + 1}") if spec.ok_format else () for c in spec.cases)
+        points = tuple(float(c.points) for c in resolved)
+        questions.append(QuestionTests(spec, points, spec.path.read_text(encoding="utf-8"), examples, references.get(spec.question, {})))
     digest = hashlib.sha256()
-    for path in sorted(directory.glob("*.py")):
+    for path in sorted([*directory.glob("*.py"), *directory.glob(REFERENCES_FILE)]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return TestSuite(tuple(questions), digest.hexdigest())
+
+
+def read_references(directory: Path) -> dict[str, dict[int, dict[int, Any]]]:
+    """question -> case index -> example index -> encoded value, from ``references.json`` (empty if none)."""
+    path = directory / REFERENCES_FILE
+    if not path.is_file():
+        return {}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {q: {int(c): {int(e): v for e, v in ex.items()} for c, ex in cases.items()} for q, cases in raw.items()}
+    except (ValueError, AttributeError, TypeError) as exc:
+        raise GraderError(f"{path}: not a references file ({exc}); run `grader release` again") from None
 
 
 def natural_key(name: str) -> list:

@@ -24,6 +24,7 @@ import otter
 from .. import data
 from ..course import Assignment, Course
 from ..errors import GraderError
+from ..grade.references import capture_references, needs_references, write_references
 from ..grade.scoring import load_test_suite
 from ..notebooks import read_notebook
 from ..testfiles import read_tests_dir
@@ -33,6 +34,7 @@ from .manifest import master_fingerprint, question_summary, write_manifest
 from .markers import check_markers
 from .otter_assign import configure, run_otter_assign
 from .student_notebook import normalize, write_stubs
+from .value_directives import restore_value_directives, value_directives
 
 Log = Callable[[str], None]
 
@@ -89,6 +91,9 @@ def build_release(course: Course, assignment: Assignment, scratch: Path, log: Lo
     seconds["assign"] = time.perf_counter() - started
 
     student_dir = otter_out / "student"
+    directives = value_directives(master, questions, label)
+    for tests_dir in (otter_out / "autograder" / "tests", student_dir / "tests"):
+        restore_value_directives(tests_dir, directives)
     notebook_path = student_dir / assignment.master.name
     student = nbformat.read(notebook_path, as_version=4)
     write_stubs(student)
@@ -108,6 +113,15 @@ def build_release(course: Course, assignment: Assignment, scratch: Path, log: Lo
         )
         more = f" (and {len(leaks) - 1} more)" if len(leaks) > 1 else ""
         raise GraderError(f"{assignment.id}: leak: {leak.describe(shown)}{more}")
+
+    bundle_tests = otter_out / "autograder" / "tests"
+    if needs_references(load_test_suite(bundle_tests)):
+        started = time.perf_counter()
+        log(f"{assignment.id}: reference values of the `# value` examples (the solution, graded once)")
+        references = capture_references(bundle_tests, otter_out / "autograder" / assignment.master.name, limits=assignment.limits,
+                                        kernel_name=assignment.kernel, data_dir=course.data_dir, support_files=assignment.files)
+        write_references(bundle_tests, references)
+        seconds["references"] = time.perf_counter() - started
 
     write_manifest(
         student_dir,

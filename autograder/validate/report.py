@@ -6,7 +6,7 @@ import json
 
 from .validator import AssignmentReport
 
-_HEADER = ("question", "points", "solution", "stubs", "mutants caught", "cheats caught", "stable", "tests s")
+_HEADER = ("question", "points", "solution", "stubs", "mutants caught", "cheats caught", "stable", "tests s", "hidden decided outside")
 
 
 def report_text(report: AssignmentReport) -> str:
@@ -16,6 +16,7 @@ def report_text(report: AssignmentReport) -> str:
         rows.append((
             q.question, f"{q.points:g}", f"{q.solution_score:g}/{q.points:g}", f"{q.stub_score:g}/{q.points:g}",
             mutants, f"{q.cheats_caught}/{q.cheats}", "yes" if q.deterministic else "NO", f"{q.test_seconds:.2f}",
+            f"{q.hidden_points_outside:g}/{q.hidden_points:g}" if q.hidden_points else "-",
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADER))]
     lines = [f"{report.assignment}: {'PASSED' if report.passed else 'FAILED'} ({report.seconds:.0f} s)"]

@@ -36,12 +36,14 @@ from .mutants import MUTANTS_DIR, Mutant, load_mutants, mutant_probe
 
 SOLUTION_RUNS = 2
 MIN_MUTANTS_PER_FUNCTION_QUESTION = 2
+OUTSIDE_TARGET = 0.9
+"""Share of hidden points that should be decided in the grader (see the ``integrity`` finding)."""
 EPSILON = 1e-9
 """Points are sums of shared fractions (3 points over 4 cases): compare with a tolerance."""
 
 
 ProbeKind = Literal["mutant", "cheat"]
-Check = Literal["solution", "stubs", "mutant", "cheat", "leak", "determinism", "cost", "grading"]
+Check = Literal["solution", "stubs", "mutant", "cheat", "leak", "determinism", "cost", "grading", "integrity"]
 Severity = Literal["fail", "warn"]
 """``fail``: validate exits non-zero; ``warn``: reported only."""
 
@@ -67,6 +69,10 @@ class QuestionReport:
     cheats_caught: int = 0
     deterministic: bool = True
     test_seconds: float = 0.0
+    hidden_points: float = 0.0
+    hidden_points_outside: float = 0.0
+    """Hidden points whose verdict needs the answer itself: decided in the grader against something
+    a forger cannot guess (``QuestionTests.decided_outside``)."""
 
     def count_probe(self, kind: ProbeKind, caught: bool) -> None:
         """One more mutant or cheat tried on this question, and whether the tests caught it."""
@@ -176,6 +182,10 @@ def _judge(plan: _Plan, solution_runs: list[SubmissionResult], stubs: Submission
         name = question.name
         stub = _question(stubs, name)
         row = QuestionReport(name, question.max_score, question.score, stub.score if stub else 0.0)
+        tests = plan.suite[name]
+        hidden = [(case, points) for case, points in zip(tests.spec.cases, tests.points, strict=True) if case.hidden]
+        row.hidden_points = sum(points for _, points in hidden)
+        row.hidden_points_outside = sum(points for case, points in hidden if tests.decided_outside(case.index))
         report.questions.append(row)
         if _lost_points(question):
             findings.append(Finding("solution", name, f"the solution scores {question.score:g}/{question.max_score:g}; "
@@ -195,6 +205,12 @@ def _judge(plan: _Plan, solution_runs: list[SubmissionResult], stubs: Submission
         if row.test_seconds > budget:
             findings.append(Finding("cost", name, f"its tests take {row.test_seconds:.1f} s (budget {budget:g} s, "
                                     "test_budget in course.toml)"))
+    hidden_points = sum(row.hidden_points for row in report.questions)
+    outside = sum(row.hidden_points_outside for row in report.questions)
+    if hidden_points and outside < OUTSIDE_TARGET * hidden_points - EPSILON:
+        findings.append(Finding("integrity", None, f"{outside:g} of {hidden_points:g} hidden points are decided in the grader against "
+                                f"values a forger cannot guess (target {OUTSIDE_TARGET:.0%}); the rest can be forged from inside "
+                                "the kernel: write them as `# value` examples (README, Writing an assignment)", "warn"))
     rows = {row.question: row for row in report.questions}
     for mutant, probe in plan.mutants:
         _judge_probe(probes.get(probe.name), mutant.questions, f"mutant {mutant.name}",

@@ -1,0 +1,104 @@
+"""Pass or fail, decided in the grader process from what the kernel reported.
+
+An OK-format case is a doctest. The grader parses it, sends the kernel only each
+example's source, and gets back per example what it printed, the exception it raised
+(its last traceback line) and, for ``# value`` examples, the value as data. Here,
+outside the student's reach, each example is judged as doctest's own runner would
+(``doctest.OutputChecker``, the example's ``# doctest:`` options, expected exceptions),
+except that a ``# value`` example is compared with the reference value computed from
+the master notebook at release (``grade.references``), with the comparator it states.
+"""
+
+from __future__ import annotations
+
+import doctest
+from dataclasses import dataclass
+from typing import Any
+
+from .values import Comparator, ValueDecodeError, compare, decode_value, value_directive
+
+MAX_REPORT = 4000
+
+
+@dataclass(frozen=True)
+class ExampleSpec:
+    source: str
+    want: str
+    exc_msg: str | None
+    options: dict[int, bool]
+    comparator: Comparator | None
+    """Set for a ``# value`` example: its value is compared with the reference."""
+
+    def kernel_request(self) -> dict:
+        """What the kernel is told: the source, and whether to send the value back. Never ``want``."""
+        return {"source": self.source, "value": self.comparator is not None}
+
+
+def parse_examples(code: str, name: str = "test") -> tuple[ExampleSpec, ...]:
+    """A case's doctest examples (raises ``GraderError`` for a bad ``# value`` directive)."""
+    examples = doctest.DocTestParser().get_examples(code, name)
+    return tuple(
+        ExampleSpec(e.source, e.want, e.exc_msg, dict(e.options), value_directive(e.source))
+        for e in examples
+    )
+
+
+def judge_case(examples: tuple[ExampleSpec, ...], replies: Any, references: dict[int, Any] | None) -> tuple[bool, str]:
+    """(passed, report) for one case from the kernel's replies, one per example.
+
+    ``references`` maps an example's index to its encoded reference value; a ``# value``
+    example without one is judged by its printed output against ``want`` instead (public
+    tests in a student's release have no references). Malformed replies fail the case.
+    """
+    if not isinstance(replies, list) or len(replies) != len(examples):
+        return False, "the test runner returned a wrong number of examples"
+    checker = doctest.OutputChecker()
+    for index, (example, reply) in enumerate(zip(examples, replies, strict=True)):
+        if not isinstance(reply, dict):
+            return False, "the test runner returned a malformed reply"
+        flags = sum(flag for flag, on in example.options.items() if on)
+        if example.options.get(doctest.SKIP):
+            continue
+        got = str(reply.get("output", ""))
+        exception = reply.get("exception")
+        if exception is not None:
+            exception = str(exception)
+            if example.exc_msg is None or not _exception_matches(checker, example.exc_msg, exception, flags):
+                return False, _report(example, f"Exception raised:\n{_indent(exception)}")
+            continue
+        if example.exc_msg is not None:
+            return False, _report(example, f"Expected the exception:\n{_indent(example.exc_msg)}but none was raised.")
+        reference = (references or {}).get(index)
+        if example.comparator is not None and reference is not None:
+            try:
+                why = compare(decode_value(reference), decode_value(reply.get("value")), example.comparator)
+            except ValueDecodeError as error:
+                why = f"the value could not be read ({error})"
+            if why is not None:
+                return False, _report(example, f"The value is not the expected one ({example.comparator.describe()}): {why}.")
+            continue
+        if not checker.check_output(example.want, got, flags):
+            return False, _report(example, checker.output_difference(_as_doctest_example(example), got, flags))
+    return True, ""
+
+
+def _exception_matches(checker: doctest.OutputChecker, want: str, got: str, flags: int) -> bool:
+    if checker.check_output(want, got, flags):
+        return True
+    if flags & doctest.IGNORE_EXCEPTION_DETAIL:
+        strip = doctest._strip_exception_details  # type: ignore[attr-defined]  # doctest's own rule: the bare name
+        return checker.check_output(strip(want), strip(got), flags)
+    return False
+
+
+def _as_doctest_example(example: ExampleSpec) -> doctest.Example:
+    return doctest.Example(example.source, example.want, example.exc_msg)
+
+
+def _report(example: ExampleSpec, what: str) -> str:
+    text = f"Failed example:\n{_indent(example.source)}{what}"
+    return text if len(text) <= MAX_REPORT else text[: MAX_REPORT - 3] + "..."
+
+
+def _indent(text: str) -> str:
+    return "".join(f"    {line}\n" for line in text.rstrip("\n").split("\n"))
