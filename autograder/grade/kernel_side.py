@@ -151,12 +151,14 @@ def encode_value(value, depth=0):
 
     if depth > MAX_VALUE_DEPTH:
         raise ValueError("the value is nested too deeply to be compared")
-    if value is None or isinstance(value, (bool, str)):
-        return {"t": "json", "v": value}
+    if value is None or isinstance(value, bool):
+        return {"t": "json", "v": None if value is None else bool(value)}
+    if isinstance(value, str):
+        return {"t": "json", "v": str.__str__(value)}
     if isinstance(value, int):
-        return {"t": "int", "v": str(value)}
-    if isinstance(value, float):
-        return {"t": "float", "v": repr(value)}
+        return {"t": "int", "v": int.__repr__(int(value))}
+    if isinstance(value, float):  # np.float64 too: it subclasses float
+        return {"t": "float", "v": float.__repr__(float(value))}
     if isinstance(value, (list, tuple, set, frozenset)):
         kind = "list" if isinstance(value, list) else "tuple" if isinstance(value, tuple) else "set"
         return {"t": kind, "v": [encode_value(item, depth + 1) for item in value]}
