@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import jsonschema
 
@@ -27,6 +27,7 @@ from .kernel import KernelSession, Outcome
 from .plan import Step, plan_steps
 from .probes import PROBE_RESULT_SCHEMA, Probe, not_run, probe_result
 from .results import KERNEL_RESULT_SCHEMA, CellError, Problem, ProblemKind, SubmissionResult
+from .scoring import Which
 from .setup import GradingSetup
 from .submissions import Submission
 
@@ -58,7 +59,7 @@ def _new_result(submission: Submission, setup: GradingSetup) -> SubmissionResult
 
 
 async def grade_submission(
-    submission: Submission, setup: GradingSetup, probes: tuple[Probe, ...] = (), captured: dict[str, list] | None = None
+    submission: Submission, setup: GradingSetup, probes: tuple[Probe, ...] = (), captured: dict[str, dict[int, Any]] | None = None
 ) -> SubmissionResult:
     """Grade one submission; with ``probes``, also run each in a fork of the kernel where it asks.
 
@@ -94,11 +95,15 @@ class _SubmissionRun:
     """The state of one submission's execution: steps, kernel, restarts, scores."""
 
     def __init__(self, notebook, setup: GradingSetup, result: SubmissionResult, probes: tuple[Probe, ...] = (),
-                 captured: dict[str, list] | None = None):
+                 captured: dict[str, dict[int, Any]] | None = None):
         self.setup, self.result, self.captured = setup, result, captured
         self.steps = plan_steps(notebook, setup.suite.names)
         self.probes = probes
-        self.checked: dict[str, tuple[list | None, int | None, float]] = {}
+        self.outcomes: dict[str, dict[int, tuple[bool, str]]] = {}
+        """question -> case index -> (passed, report), as cases are judged."""
+        self.checked_at: dict[str, int | None] = {}
+        """question -> the 1-based check cell where its public cases ran (None: after the last cell)."""
+        self.test_seconds: dict[str, float] = {}
         self.completed_cells: list[Step] = []
         self.output_bytes = 0
         self.restarts = 0
@@ -122,33 +127,41 @@ class _SubmissionRun:
             self.result.timings["kernel_start"] = time.perf_counter() - started
             started = time.perf_counter()
             for index, step in enumerate(self.steps):
-                if self.remaining() <= 0 or self.restarts > MAX_RESTARTS:
+                if self.remaining() <= self._reserve():
+                    self.result.timed_out = True
+                if self.result.timed_out or self.restarts > MAX_RESTARTS:
                     break
                 await self._run_probes(kernel, index)
                 if step.kind == "check":
-                    await self._run_tests(kernel, step.question, step.cell)
+                    await self._run_tests(kernel, step.question, "public", step.cell)
                 else:
                     await self._run_cell(kernel, step)
             await self._run_probes(kernel, len(self.steps))
             self.result.timings["cells"] = time.perf_counter() - started
             started = time.perf_counter()
-            for name in self.setup.suite.names:
-                if name not in self.checked and self.remaining() > 0 and self.restarts <= MAX_RESTARTS:
-                    await self._run_tests(kernel, name, None)
+            # Every public case first: what the kernel says from here on is never shown to the student,
+            # because the hidden tests' code reaches it now and not before.
+            finals: list[tuple[str, Which]] = [(name, "public") for name in self.setup.suite.names if name not in self.checked_at]
+            finals += [(name, "hidden") for name in self.setup.suite.names if self.setup.suite[name].spec.hidden_cases]
+            for name, which in finals:
+                if self.remaining() > 0 and self.restarts <= MAX_RESTARTS:
+                    await self._run_tests(kernel, name, which, None)
             self.result.timings["final_tests"] = time.perf_counter() - started
         finally:
             await kernel.shutdown()
             log.close()
-        if self.remaining() <= 0:
+        if self.remaining() <= 0 or self.result.timed_out:
             self.result.timed_out = True
             limit = self.setup.limits.timeout
-            self._problem("submission_timeout", f"the submission ran past its {limit:g} s limit; questions not tested by then score 0")
+            self._problem("submission_timeout", f"the submission ran past its {limit:g} s limit; cells not run by then, "
+                          "and tests that could not run, score 0")
         if self.restarts > MAX_RESTARTS:
             self._problem("too_many_restarts", f"the kernel was restarted {MAX_RESTARTS} times; execution stopped")
         for name in self.setup.suite.names:
-            outcomes, cell, seconds = self.checked.get(name, (None, None, 0.0))
-            question = self.setup.suite[name].score(outcomes, cell)
-            question.seconds = seconds
+            tests, ran = self.setup.suite[name], self.outcomes.get(name)
+            outcomes = None if ran is None else [ran.get(case.index, (False, "not run")) for case in tests.spec.cases]
+            question = tests.score(outcomes, self.checked_at.get(name))
+            question.seconds = self.test_seconds.get(name, 0.0)
             self.result.questions.append(question)
         done = {probe.name for probe in self.result.probes}
         self.result.probes += [not_run(p, "the main run stopped before it") for p in self.probes if p.name not in done]
@@ -167,19 +180,29 @@ class _SubmissionRun:
         else:
             self.completed_cells.append(step)
 
-    async def _run_tests(self, kernel: KernelSession, question: str, cell_index: int | None) -> None:
+    def _reserve(self) -> float:
+        """Seconds kept back from the cells for the tests that run after the last cell."""
+        return min(60.0, 0.1 * self.setup.limits.timeout)
+
+    async def _run_tests(self, kernel: KernelSession, question: str, which: Which, cell_index: int | None) -> None:
+        """Run ``which`` cases of ``question``: public ones at its check cell (whose globals are kept for the
+        hidden ones), or, after the last cell, the remaining public ones, then the hidden ones."""
         started = time.perf_counter()
+        tests = self.setup.suite[question]
+        cases = tests.select(which)
+        cell = cell_index + 1 if cell_index is not None else None
+        if which == "public":
+            self.checked_at[question] = cell
         request_id = secrets.token_hex(16)
-        request = self.setup.suite[question].kernel_request(request_id)
-        request["snapshot"] = self.snapshot_key
+        request = tests.kernel_request(request_id, which)
+        request.update(snapshot=self.snapshot_key, checkpoint=cell is not None, from_checkpoint=which == "hidden")
         code = _runner_code("run", f"{request!r}, globals()")
         outcome = await self._run(kernel, code, store_history=False, result_mimetype=kernel_side.RESULT_MIMETYPE)
-        cell = cell_index + 1 if cell_index is not None else None
-        payload = self._reply(outcome, request_id, KERNEL_RESULT_SCHEMA, f"the tests of {question}", cell)
+        payload = self._reply(outcome, request_id, KERNEL_RESULT_SCHEMA, f"the {which} tests of {question}", cell)
         if payload is not None:
-            outcomes = self.setup.suite[question].judge(payload["cases"])
-            if self.captured is not None:
-                self.captured[question] = payload["cases"]
+            outcomes = tests.judge(payload["cases"], which)
+            if self.captured is not None and len(payload["cases"]) == len(cases):
+                self.captured.setdefault(question, {}).update(zip((c.index for c in cases), payload["cases"], strict=True))
             if payload["tampered"]:
                 where = f"cell {cell}" if cell else "the end"
                 restored = ", ".join(payload["tampered"][:10])
@@ -188,10 +211,10 @@ class _SubmissionRun:
             where = f"at cell {cell}" if cell else "after the last cell"
             # Only the grader's own words: what the kernel said after test code reached it is not repeated.
             detail = "tampering" if outcome.violations else outcome.status
-            self._problem("tests_failed_to_run", f"the tests of {question} {where} did not report ({detail})", cell)
-            count = len(self.setup.suite[question].spec.cases)
-            outcomes = [(False, f"the tests could not run ({detail})")] * count
-        self.checked[question] = (outcomes, cell, time.perf_counter() - started)
+            self._problem("tests_failed_to_run", f"the {which} tests of {question} {where} did not report ({detail})", cell)
+            outcomes = [(False, f"the tests could not run ({detail})")] * len(cases)
+        self.outcomes.setdefault(question, {}).update(zip((c.index for c in cases), outcomes, strict=True))
+        self.test_seconds[question] = self.test_seconds.get(question, 0.0) + time.perf_counter() - started
         if outcome.needs_restart:
             await self._recover(kernel, outcome, cell)
 

@@ -44,6 +44,7 @@ def snapshot(key):
         saved[name] = dict(vars(module))
     holder = type(sys)(key)
     holder.saved = saved  # type: ignore[attr-defined]
+    holder.checkpoints = {}  # type: ignore[attr-defined]  # question -> the globals at its check cell
     sys.modules[key] = holder
 
 
@@ -187,12 +188,12 @@ def encode_value(value, depth=0):
     return {"t": "repr", "v": repr(value)[:MAX_CASE_OUTPUT]}
 
 
-def _run_python_file(source, namespace, public_only=False):
+def _run_python_file(source, namespace):
     definitions = {"test_case": test_case, "__name__": "grader_test_file"}
     exec(compile(source, "<test file>", "exec"), definitions)
     results = []
     for value in list(definitions.values()):
-        if not isinstance(value, test_case) or value.test_func is None or (public_only and value.hidden):
+        if not isinstance(value, test_case) or value.test_func is None:
             continue
         log = io.StringIO()
         arguments = {
@@ -211,14 +212,17 @@ def _run_python_file(source, namespace, public_only=False):
 def test_result(request, user_globals):
     """Run one question's test files against the notebook's globals; the JSON-ready result."""
     tampered = restore(request["snapshot"]) if request.get("snapshot") else []
-    namespace = dict(user_globals)
+    checkpoints = getattr(sys.modules.get(request.get("snapshot") or ""), "checkpoints", {})
+    if request.get("checkpoint"):  # the check cell: remember which objects its names are bound to
+        checkpoints[request["question"]] = dict(user_globals)
+    namespace = dict(checkpoints.get(request["question"], user_globals) if request.get("from_checkpoint") else user_globals)
     cases: list[dict] = []
     with _quiet_displays():
         for test_file in request["files"]:
             if test_file["ok_format"]:
                 cases.extend({"examples": _run_examples(examples, namespace)} for examples in test_file["cases"])
             else:
-                outcomes = _run_python_file(test_file["source"], namespace, test_file.get("public_only", False))
+                outcomes = _run_python_file(test_file["source"], namespace)
                 cases.extend({"passed": bool(passed), "output": output[:MAX_CASE_OUTPUT]} for passed, output in outcomes)
     return {"request_id": request["request_id"], "question": request["question"], "cases": cases, "tampered": tampered}
 

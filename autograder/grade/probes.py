@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .results import CellError, ProbeResult
-from .scoring import TestSuite
+from .scoring import TestSuite, Which
 
 PROBE_RESULT_SCHEMA = {
     "type": "object",
@@ -70,7 +70,8 @@ class Probe:
             if step.kind == "cell":
                 steps.append({"kind": "cell", "cell": step.cell, "source": step.source})
             else:
-                request = suite[step.question].kernel_request(f"{request_id}-{len(steps)}", step.public_only)
+                which: Which = "public" if step.public_only else "all"
+                request = suite[step.question].kernel_request(f"{request_id}-{len(steps)}", which)
                 request["snapshot"] = snapshot_key
                 steps.append({"kind": "tests", "cell": step.cell, "request": request, "report": step.report})
         return {"request_id": request_id, "steps": steps, "cell_timeout": cell_timeout,

@@ -34,7 +34,7 @@ def capture_references(tests_dir: Path, solution: Path, *, limits: Limits, kerne
     suite = load_test_suite(tests_dir)
     setup = grading_setup(suite, NoIsolation(), limits=limits, kernel_name=kernel_name, data_dir=data_dir,
                           support_files=support_files)
-    captured: dict[str, list] = {}
+    captured: dict[str, dict[int, Any]] = {}
     result = asyncio.run(grade_submission(Submission(solution.stem, solution), setup, captured=captured))
     if result.status != "graded":
         raise GraderError(f"{solution.name}: could not be run to compute reference values: {result.error}")

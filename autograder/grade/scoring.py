@@ -14,16 +14,18 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from otter.test_files.abstract_test import TestCase, TestFile
 
 from ..errors import GraderError
-from ..testfiles import TestFileSpec, read_tests_dir
+from ..testfiles import TestCaseSpec, TestFileSpec, read_tests_dir
 from .results import CaseResult, QuestionResult
 from .values import ValueDecodeError, decode_value, guessable
 from .verdict import ExampleSpec, judge_case, parse_examples
 
+Which = Literal["all", "public", "hidden"]
+"""A subset of a question's cases: public ones run at its check cell, hidden ones after the last cell."""
 REFERENCES_FILE = "references.json"
 """Beside the test files of an instructor's bundle (``dist/<id>/tests/``): the master's values of every
 ``# value`` example, written by ``grader release``; never in a student's release."""
@@ -50,19 +52,23 @@ class QuestionTests:
     def max_score(self) -> float:
         return float(sum(self.points))
 
-    def kernel_request(self, request_id: str, public_only: bool = False) -> dict:
-        """What the in-kernel runner needs: the cases' code, nothing about points."""
+    def select(self, which: Which = "all") -> tuple[TestCaseSpec, ...]:
+        if which == "public":
+            return self.spec.public_cases
+        return self.spec.hidden_cases if which == "hidden" else self.spec.cases
+
+    def kernel_request(self, request_id: str, which: Which = "all") -> dict:
+        """What the in-kernel runner needs for the ``which`` cases: their code only (no expected output, no points)."""
+        cases = self.select(which)
         if self.spec.ok_format:
-            cases = self.spec.public_cases if public_only else self.spec.cases
             test_file = {"ok_format": True, "cases": [[e.kernel_request() for e in self.examples[c.index]] for c in cases]}
         else:
-            source = _without_otter_import(self.source)
-            test_file = {"ok_format": False, "source": source, "public_only": public_only}
+            test_file = {"ok_format": False, "source": _python_cases_source(self.source, cases)}
         return {"request_id": request_id, "question": self.name, "files": [test_file]}
 
-    def judge(self, replies: list, public_only: bool = False) -> list[tuple[bool, str]]:
+    def judge(self, replies: list, which: Which = "all") -> list[tuple[bool, str]]:
         """Each case's (passed, report), decided here from the kernel's data (see ``grade.verdict``)."""
-        cases = self.spec.public_cases if public_only else self.spec.cases
+        cases = self.select(which)
         if len(replies) != len(cases):
             return [(False, "the test runner returned a wrong number of cases")] * len(cases)
         if not self.spec.ok_format:  # Python-format test functions decide in the kernel: their word is taken
@@ -176,13 +182,20 @@ def natural_key(name: str) -> list:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
-def _without_otter_import(source: str) -> str:
-    """Drop ``from otter.test_files import test_case``: the runner provides ``test_case``."""
+def _python_cases_source(source: str, cases: tuple[TestCaseSpec, ...]) -> str:
+    """A Python-format test file reduced to the given cases' functions (others never reach the kernel),
+    without ``from otter.test_files import test_case``: the runner provides ``test_case``."""
+    keep = {ast.parse(case.code).body[0].name for case in cases}  # type: ignore[attr-defined]
     module = ast.parse(source)
     module.body = [
         node
         for node in module.body
         if not (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("otter"))
         and not (isinstance(node, ast.Import) and any(a.name.startswith("otter") for a in node.names))
+        and not (isinstance(node, ast.FunctionDef) and node.name not in keep and _is_test_case(node))
     ]
     return ast.unparse(module)
+
+
+def _is_test_case(node: ast.FunctionDef) -> bool:
+    return any("test_case" in ast.unparse(decorator) for decorator in node.decorator_list)
