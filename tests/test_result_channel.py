@@ -20,11 +20,13 @@ pytestmark = pytest.mark.slow
 
 CHANNEL = REPO / "tests" / "submissions" / "channel"
 ATTACKS = ["forge_first", "result_flood", "deep_payload"]
+HONEST_SCORES = {"q1": 1, "q2": 0, "q3": 0, "q4": 0}
 Q1 = "OK_FORMAT = True\ntest = {'name': 'q1', 'points': 1, 'suites': [{'cases': [{'code': '>>> assert value == 1\\n', 'hidden': False}], " \
      "'scored': True, 'setup': '', 'teardown': '', 'type': 'doctest'}]}\n"
 Q2 = Q1.replace("'q1'", "'q2'").replace("value == 1", "other == 2").replace("'hidden': False", "'hidden': True").replace(
     ">>> assert", ">>> zq_hidden_marker = 1\\n>>> assert")
 Q3 = Q1.replace("'q1'", "'q3'").replace(">>> assert value == 1\\n", ">>> print(other)\\n2\\n")
+Q4 = Q2.replace("'q2'", "'q4'").replace("other == 2", "isinstance(answer4, int) and answer4 == 4")
 HIDDEN_MARKER = "zq_hidden_marker"
 MEASURE = "import resource, subprocess, sys; subprocess.run(sys.argv[1:]); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 
@@ -36,6 +38,7 @@ def graded(tmp_path_factory) -> dict:
     (root / "tests" / "q1.py").write_text(Q1)
     (root / "tests" / "q2.py").write_text(Q2)
     (root / "tests" / "q3.py").write_text(Q3)
+    (root / "tests" / "q4.py").write_text(Q4)
     shutil.copytree(CHANNEL, root / "submissions")
     command = [str(GRADER), "grade", "--tests", str(root / "tests"), str(root / "submissions"), "--output", str(root / "out"),
                "--require-isolation", "--cell-timeout", "20", "--workers", "2"]
@@ -52,7 +55,7 @@ def test_an_attack_on_the_channel_gains_nothing_and_is_reported(graded, name):
     result = result_of(graded, name)
     assert result["status"] == "graded", result.get("error")
     scores = {q["name"]: q["score"] for q in result["questions"]}
-    assert scores == {"q1": 1, "q2": 0, "q3": 0}, result["problems"]
+    assert scores == HONEST_SCORES, result["problems"]
     assert any(p["kind"] == "tampering" for p in result["problems"]), result["problems"]
 
 
@@ -72,7 +75,7 @@ def test_no_text_the_kernel_made_after_hidden_code_reached_it_is_shown(graded):
     """Hidden cases run after the last cell and after every public case: a hook that records the code it is
     given and shows it back (in a public test's output, in a cell error) has only public code to show."""
     result = result_of(graded, "echo_test_code")
-    assert {q["name"]: q["score"] for q in result["questions"]} == {"q1": 1, "q2": 0, "q3": 0}
+    assert {q["name"]: q["score"] for q in result["questions"]} == HONEST_SCORES
     q3 = next(q for q in result["questions"] if q["name"] == "q3")
     assert "value == 1" in q3["cases"][0]["output"]  # the hook did record and show test code...
     assert result["cell_errors"] and "value == 1" in result["cell_errors"][0]["evalue"]
@@ -82,3 +85,8 @@ def test_no_text_the_kernel_made_after_hidden_code_reached_it_is_shown(graded):
         visible = json.dumps([result_of(graded, name)["cell_errors"],
                               [c for q in result_of(graded, name)["questions"] for c in q["cases"] if not c["hidden"]]])
         assert HIDDEN_MARKER not in visible, name
+
+
+def test_globals_that_shadow_builtins_do_not_reach_the_tests(graded):
+    result = result_of(graded, "shadow_builtins")
+    assert {q["name"]: q["score"] for q in result["questions"]} == HONEST_SCORES

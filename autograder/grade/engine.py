@@ -305,9 +305,16 @@ class _SubmissionRun:
         return outcome.results[0]
 
 
+_REAL_BUILTINS = (
+    "[c for c in ().__class__.__base__.__subclasses__() if c.__name__ == 'catch_warnings'][0]()._module.sys.modules['builtins']"
+)
+"""An expression for the builtins module that needs no builtin name: a notebook may rebind ``__builtins__``."""
+
+
 def _runner_code(function: str, arguments: str) -> str:
     """Code that defines the in-kernel runner in a private namespace and calls one of its functions."""
     return (
+        f"__builtins__ = {_REAL_BUILTINS}\n"
         "_grader_runner_ = {'__name__': 'grader_runner'}\n"
         f"exec(compile({_RUNNER_SOURCE!r}, '<grader>', 'exec'), _grader_runner_)\n"
         f"_grader_runner_[{function!r}]({arguments})\n"

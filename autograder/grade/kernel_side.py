@@ -216,6 +216,10 @@ def test_result(request, user_globals):
     if request.get("checkpoint"):  # the check cell: remember which objects its names are bound to
         checkpoints[request["question"]] = dict(user_globals)
     namespace = dict(checkpoints.get(request["question"], user_globals) if request.get("from_checkpoint") else user_globals)
+    builtins = sys.modules["builtins"]
+    for name in [name for name in namespace if hasattr(builtins, name)]:  # a global named bool, isinstance, ...
+        del namespace[name]
+    namespace["__builtins__"] = builtins  # not whatever the notebook bound to the name
     cases: list[dict] = []
     with _quiet_displays():
         for test_file in request["files"]:

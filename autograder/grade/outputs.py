@@ -76,6 +76,10 @@ def feedback_markdown(result: SubmissionResult) -> str:
     for problem in result.problems:
         if problem.kind in STUDENT_VISIBLE_PROBLEMS:
             lines.append(f"- {problem.message}")
+    if any(problem.kind == "tampering" for problem in result.problems):
+        # Fixed words only: the details came from the kernel, possibly after hidden tests reached it.
+        lines.append("- tampering: code in this notebook interfered with the tests or with how their results reach "
+                     "the grader; the tests affected score 0, and course staff can see the details")
     for error in result.cell_errors:
         lines.append(f"- cell {error.cell} raised `{error.ename}`: {error.evalue}")
     if lines[-1] != "":
