@@ -51,9 +51,14 @@ def restore_value_directives(tests_dir: Path, directives: dict[str, dict[str, st
         module = ast.parse(path.read_text(encoding="utf-8"))
         test = next(ast.literal_eval(node.value) for node in module.body
                     if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "test")
+        changed = False
         for suite in test["suites"]:
             for case in suite["cases"]:
-                case["code"] = _mark(case["code"], marked)
+                marked_code = _mark(case["code"], marked)
+                changed |= marked_code != case["code"]
+                case["code"] = marked_code
+        if not changed:  # leave otter's file exactly as it wrote it
+            continue
         path.write_text("OK_FORMAT = True\n\ntest = " + pprint.pformat(test, indent=4, width=120, sort_dicts=False) + "\n",
                         encoding="utf-8")
 
