@@ -30,6 +30,27 @@ def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) 
     return errors[0]
 
 
+def ok_test_file(name: str, *cases: tuple[str, bool], points: float = 1) -> str:
+    """The text of an otter OK-format test file; each case is (doctest code, hidden)."""
+    suite = {"cases": [{"code": code, "hidden": hidden, "locked": False} for code, hidden in cases],
+             "scored": True, "setup": "", "teardown": "", "type": "doctest"}
+    return f"OK_FORMAT = True\ntest = {({'name': name, 'points': points, 'suites': [suite]})!r}\n"
+
+
+VALUE_AND_OTHER = {
+    "q1": ok_test_file("q1", (">>> assert value == 1\n", False)),
+    "q2": ok_test_file("q2", (">>> assert other == 2\n", True)),
+}
+"""Two one-point questions: q1 public (``value == 1``), q2 hidden (``other == 2``)."""
+
+
+def write_tests(directory: Path, files: dict[str, str]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (directory / f"{name}.py").write_text(text)
+    return directory
+
+
 HIDDEN_CHECK = "assert double(21) == 42 and double(-4) == -8 and double(0.5) == 1.0"
 
 
@@ -43,7 +64,8 @@ def tiny_master_cells() -> list:
         raw("# BEGIN QUESTION\nname: q1\npoints: 3"),
         md("**Question 1.** Write `double(x)`, and set `answer` to `double(21)`."),
         raw("# BEGIN SOLUTION"),
-        code("def double(x):\n    # BEGIN SOLUTION\n    doubled_value = x * 2\n    return doubled_value\n    # END SOLUTION\n\n\nanswer = double(21)  # SOLUTION"),
+        code("def double(x):\n    # BEGIN SOLUTION\n    doubled_value = x * 2\n    return doubled_value\n    # END SOLUTION\n\n\n"
+             "answer = double(21)  # SOLUTION"),
         raw("# END SOLUTION"),
         raw("# BEGIN TESTS"),
         code("assert double(2) == 4"),

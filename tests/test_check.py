@@ -10,6 +10,8 @@ import nbformat
 import pytest
 from conftest import assert_one_line_error, run_grader
 
+pytestmark = pytest.mark.slow  # every test here starts kernels or runs notebooks
+
 
 @pytest.fixture
 def student_folder(tiny_course: Path, tmp_path_factory) -> Path:
@@ -53,7 +55,6 @@ def test_a_notebook_without_tests_is_refused(tmp_path: Path):
     assert_one_line_error(result, "lonely.ipynb: no public tests")
 
 
-@pytest.mark.slow
 def test_samples_show_hidden_counts_and_points(released_course: Path):
     result = run_grader("check", "tests/submissions/hw03/correct.ipynb", "tests/submissions/hw03/best_by_idxmin.ipynb",
                         "--require-isolation", cwd=released_course)

@@ -6,6 +6,7 @@ from autograder import data
 from autograder.errors import GraderError
 
 
+@pytest.mark.slow  # imports torchvision
 def test_fashion_mnist_is_prepared_where_torchvision_finds_it_offline(tmp_path: Path, monkeypatch):
     # No network here: if the layout were wrong, download=True would try to fetch and fail.
     prepared = data.prepare(["fashion-mnist"], tmp_path)
@@ -33,6 +34,7 @@ def test_unknown_dataset():
         data.prepare(["imagenet"], Path("/nonexistent"))
 
 
+@pytest.mark.slow  # imports torchvision
 def test_cifar10_subset_is_copied_where_image_folder_reads_it(tmp_path: Path):
     shared = Path(__file__).resolve().parents[2] / "shared" / "datasets"
     prepared = data.prepare(["cifar10"], tmp_path / "data", shared)

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import assert_one_line_error, run_grader, write_notebook
+from conftest import assert_one_line_error, ok_test_file, run_grader, write_notebook
 
 from autograder.grade.submissions import find_submissions
 
-TEST_FILE = "OK_FORMAT = True\ntest = {'name': 'q1', 'points': 1, 'suites': [{'cases': [{'code': '>>> assert rows == 3\\n', 'hidden': False, 'locked': False}], 'scored': True, 'setup': '', 'teardown': '', 'type': 'doctest'}]}\n"
+pytestmark = pytest.mark.slow  # every test here starts kernels or runs notebooks
+
+TEST_FILE = ok_test_file("q1", (">>> assert rows == 3\n", False))
 
 
 @pytest.fixture
@@ -21,7 +23,6 @@ def tests_dir(tmp_path: Path) -> Path:
     return tmp_path / "tests"
 
 
-@pytest.mark.slow
 def test_support_files_are_copied_next_to_each_submission(tmp_path: Path, tests_dir: Path):
     (tmp_path / "table.csv").write_text("a\n1\n2\n3\n")
     write_notebook(tmp_path / "subs" / "reader.ipynb", [nbformat.v4.new_code_cell("rows = len(open('table.csv').read().split()) - 1")])
@@ -50,7 +51,8 @@ def test_grade_before_release_says_what_to_run(tiny_course: Path):
 def test_grade_errors(tiny_course: Path, tests_dir: Path):
     assert_one_line_error(run_grader("grade", "hw99", "x.ipynb", cwd=tiny_course), "unknown assignment 'hw99'")
     assert_one_line_error(run_grader("grade", "demo", cwd=tiny_course), "give an assignment and at least one submission")
-    assert_one_line_error(run_grader("grade", "--tests", str(tests_dir), "missing.ipynb", cwd=tiny_course), "missing.ipynb: no such file or directory")
+    missing = run_grader("grade", "--tests", str(tests_dir), "missing.ipynb", cwd=tiny_course)
+    assert_one_line_error(missing, "missing.ipynb: no such file or directory")
     (tiny_course / "empty").mkdir()
     assert_one_line_error(run_grader("grade", "--tests", str(tests_dir), "empty", cwd=tiny_course), "no .ipynb submissions found")
     assert_one_line_error(

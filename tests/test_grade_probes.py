@@ -6,8 +6,8 @@ import asyncio
 
 import nbformat
 import pytest
+from conftest import VALUE_AND_OTHER as TESTS
 from conftest import write_notebook
-from test_grade_robustness import TESTS
 
 from autograder.course import Limits
 from autograder.environment import kernel_environment
@@ -16,6 +16,8 @@ from autograder.grade.plan import plan_steps
 from autograder.grade.probes import Probe, ProbeStep
 from autograder.grade.submissions import Submission
 from autograder.sandbox import select_isolation
+
+pytestmark = pytest.mark.slow  # every test here starts kernels or runs notebooks
 
 CELLS = ["import random\nrandom.seed(0)\nvalue = 1", "grader.check('q1')", "draw = random.random()\nother = 2", "grader.check('q2')"]
 

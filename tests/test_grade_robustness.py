@@ -12,12 +12,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import GRADER, run_grader, write_notebook
+from conftest import GRADER, VALUE_AND_OTHER, run_grader, write_notebook
 
-TESTS = {
-    "q1": "OK_FORMAT = True\ntest = {'name': 'q1', 'points': 1, 'suites': [{'cases': [{'code': '>>> assert value == 1\\n', 'hidden': False, 'locked': False}], 'scored': True, 'setup': '', 'teardown': '', 'type': 'doctest'}]}\n",
-    "q2": "OK_FORMAT = True\ntest = {'name': 'q2', 'points': 1, 'suites': [{'cases': [{'code': '>>> assert other == 2\\n', 'hidden': True, 'locked': False}], 'scored': True, 'setup': '', 'teardown': '', 'type': 'doctest'}]}\n",
-}
+TESTS = VALUE_AND_OTHER
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +31,8 @@ def notebook(path: Path, *cells: str) -> Path:
 
 
 def grade(tests_dir: Path, submissions: Path, output: Path, *options: str):
-    result = run_grader("grade", "--tests", str(tests_dir), str(submissions), "--output", str(output), "--isolation", "none", *options, cwd=submissions)
+    result = run_grader("grade", "--tests", str(tests_dir), str(submissions), "--output", str(output), "--isolation", "none", *options,
+                        cwd=submissions)
     assert result.returncode == 0, result.stderr
     return result
 
@@ -117,7 +115,8 @@ BAD_FILES = {
     "truncated": (b'{"cells": [{"cell_type": "code", "sour', "not valid JSON"),
     "binary": (bytes(range(256)) * 4, "not UTF-8"),
     "latin1": ('{"cells": [], "note": "caf\u00e9"}'.encode("latin-1"), "not UTF-8"),
-    "nbformat3": (json.dumps({"nbformat": 3, "nbformat_minor": 0, "worksheets": [], "cells": [], "metadata": {}}).encode(), "nbformat 3 is not supported"),
+    "nbformat3": (json.dumps({"nbformat": 3, "nbformat_minor": 0, "worksheets": [], "cells": [], "metadata": {}}).encode(),
+                  "nbformat 3 is not supported"),
     "no_cells": (json.dumps({"nbformat": 4, "nbformat_minor": 5, "cells": [], "metadata": {}}).encode(), "no cells"),
     "deeply_nested": (b'{"cells": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested too deeply"),
 }

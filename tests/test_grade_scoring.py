@@ -18,8 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import REPO, run_grader, write_notebook
-
-from autograder.otter_run import otter_run
+from otter_reference import otter_run
 
 TESTS_DIR = REPO / "tests" / "fixtures" / "scoring_tests"
 INIT = 'import otter\ngrader = otter.Notebook("submission.ipynb")'
@@ -108,7 +107,7 @@ def otter_scores(submissions: Path, tmp_path_factory) -> dict:
     notebooks = sorted(submissions.glob("*.ipynb"))
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda nb: otter_run(None, zip_path, nb), notebooks))
-    return {nb.stem: result.scores for nb, result in zip(notebooks, results)}
+    return {nb.stem: result.scores for nb, result in zip(notebooks, results, strict=True)}
 
 
 @pytest.fixture(scope="module")

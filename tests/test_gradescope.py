@@ -16,8 +16,7 @@ import jsonschema
 import pytest
 from conftest import run_grader
 from packaging.requirements import Requirement
-from test_course_content import FULL, LOSSES
-from test_hw01 import EXPECTED_LOSSES, MAX
+from samples import EXPECTED_LOSSES, FULL, LOSSES, MAX
 
 from autograder.gradescope import RESULTS_SCHEMA
 from autograder.release.leaks import find_hidden_test_leaks

@@ -18,19 +18,18 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_grader
+from conftest import REPO, VALUE_AND_OTHER, run_grader
 
 pytestmark = pytest.mark.slow
 
 HOSTILE = REPO / "tests" / "submissions" / "hostile"
-TESTS = {
-    "q1": "OK_FORMAT = True\ntest = {'name': 'q1', 'points': 1, 'suites': [{'cases': [{'code': '>>> assert value == 1\\n', 'hidden': False, 'locked': False}], 'scored': True, 'setup': '', 'teardown': '', 'type': 'doctest'}]}\n",
-    "q2": "OK_FORMAT = True\ntest = {'name': 'q2', 'points': 1, 'suites': [{'cases': [{'code': '>>> assert other == 2\\n', 'hidden': True, 'locked': False}], 'scored': True, 'setup': '', 'teardown': '', 'type': 'doctest'}]}\n",
-}
+TESTS = VALUE_AND_OTHER
 PLANTED = [Path("/tmp/grader-hostile-probe"), Path("/root/grader-hostile-probe"), Path(os.path.expanduser("~/grader-hostile-probe"))]
 PORT = 47123
 # What each notebook scores when contained: its honest cells' points.
-CONTAINED_SCORE = dict.fromkeys(["honest", "write_outside", "network", "fork_bomb", "memory_bomb", "infinite_loop", "ignores_sigint", "sleep_forever", "os_exit", "segfault", "kill_parent", "kill_everything", "print_flood"], 2) | {"read_hidden_tests": 1, "monkeypatch": 1, "forge_results": 1}
+CONTAINED = ["honest", "write_outside", "network", "fork_bomb", "memory_bomb", "infinite_loop", "ignores_sigint", "sleep_forever",
+             "os_exit", "segfault", "kill_parent", "kill_everything", "print_flood"]
+CONTAINED_SCORE = dict.fromkeys(CONTAINED, 2) | {"read_hidden_tests": 1, "monkeypatch": 1, "forge_results": 1}
 SAFE_UNSANDBOXED = ["honest", "read_hidden_tests", "write_outside", "network", "monkeypatch", "forge_results"]
 
 

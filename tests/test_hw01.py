@@ -11,29 +11,15 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import REPO, run_grader
+from otter_reference import otter_run
+from samples import AUTOGRADED, EXPECTED_LOSSES, MAX
 
 from autograder.course import load_course
-from autograder.otter_run import otter_run
 from autograder.release.leaks import find_hidden_test_leaks
 from autograder.testfiles import read_tests_dir
 
 pytestmark = pytest.mark.slow
 
-AUTOGRADED = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10", "q11", "q13"]
-MAX = {"q1": 2, "q2": 2, "q3": 1, "q4": 3, "q5": 3, "q6": 3, "q7": 4, "q8": 2, "q9": 4, "q10": 2, "q11": 2, "q13": 4}
-# What each sample's mistakes cost, question by question (everything else earns full marks).
-EXPECTED_LOSSES = {
-    "solution": {},
-    "correct": {},
-    # Gradient ascent: the gradient's hidden checks fail, training diverges from the
-    # reference, so both experiments' accuracy checks fail (their shape checks pass).
-    "gradient_sign_error": {"q7": 1, "q9": 1, "q10": 0, "q11": 1},
-    # Overflows at z = -1000: only the stability case fails.
-    "overflowing_sigmoid": {"q5": 2},
-    # log(0) at h = 0 or 1: only the clipping case fails.
-    "unclipped_log": {"q6": 2},
-    "unmodified_release": dict.fromkeys(AUTOGRADED, 0),
-}
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +43,7 @@ def otter_scores(released: Path) -> dict:
     samples = {path.stem: path for path in sorted((released / "tests" / "submissions" / "hw01").glob("*.ipynb"))}
     samples["solution"] = released / "dist" / "hw01" / "hw01.ipynb"
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(zip(samples, pool.map(lambda path: otter_run(course, bundle, path), samples.values())))
+        results = dict(zip(samples, pool.map(lambda path: otter_run(course, bundle, path), samples.values()), strict=True))
     return {name: result.scores for name, result in results.items()}
 
 

@@ -10,6 +10,8 @@ from conftest import REPO, assert_one_line_error, run_grader
 
 from autograder.course import load_course
 
+pytestmark = pytest.mark.slow  # every test here starts kernels or runs notebooks
+
 
 @pytest.fixture
 def course(tmp_path: Path) -> Path:
@@ -17,7 +19,6 @@ def course(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.slow
 def test_new_then_release_then_validate(course: Path):
     made = run_grader("new", "demo", "--title", 'A "demo"', cwd=course)
     assert made.returncode == 0, made.stderr

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import HIDDEN_CHECK, assert_one_line_error, run_grader, tiny_master_cells, write_notebook
+from conftest import HIDDEN_CHECK, assert_one_line_error, ok_test_file, run_grader, tiny_master_cells, write_notebook
 
 from autograder.testfiles import read_tests_dir
+
+pytestmark = pytest.mark.slow  # every test here starts kernels or runs notebooks
 
 
 def release(course: Path, *args: str):
@@ -172,10 +174,7 @@ def test_a_line_public_in_another_assignment_is_not_a_leak(tiny_course: Path):
     other_tests = tiny_course / "assignments" / "other" / "tests"
     other_tests.mkdir(parents=True)
     line = "assert double(21) == 42 and double(-4) == -8 and double(0.5) == 1.0"
-    (other_tests / "q1.py").write_text(
-        "OK_FORMAT = True\ntest = {'name': 'q1', 'points': 1, 'suites': [{'cases': [{'code': '>>> x = 1\\n>>> %s\\n', "
-        "'hidden': False, 'locked': False}], 'scored': True, 'setup': '', 'teardown': '', 'type': 'doctest'}]}\n" % line
-    )
+    (other_tests / "q1.py").write_text(ok_test_file("q1", (f">>> x = 1\n>>> {line}\n", False)))
     assert release(tiny_course, "demo").returncode == 0  # the other assignment's own public test
     (tiny_course / "assignments" / "other" / "notes.md").write_text("assert answer == 42\n")  # secret everywhere
     assert_one_line_error(release(tiny_course, "demo"), "leak: hidden test q1 (case 3) appears in assignments/other/notes.md")

@@ -14,6 +14,8 @@ from autograder.grade.outputs import write_submission_files
 from autograder.grade.results import CaseResult, Problem, QuestionResult, SubmissionResult
 from autograder.report.screenshot import find_browser, headless
 
+pytestmark = pytest.mark.slow  # every test here starts kernels or runs notebooks
+
 
 def result(name: str, passed: dict[str, list[bool]], seconds: float, **extra) -> SubmissionResult:
     questions = []

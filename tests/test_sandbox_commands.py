@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from autograder import sandbox
 from autograder.course import Limits
 from autograder.errors import GraderError
 from autograder.sandbox import select_isolation
 from autograder.sandbox.base import SandboxPaths
-from autograder.sandbox.bwrap import BwrapIsolation, bwrap_works
-from autograder.sandbox.docker import DockerIsolation, docker_works
+from autograder.sandbox.bwrap import BwrapIsolation
+from autograder.sandbox.docker import DockerIsolation
 
 LIMITS = Limits(cell_timeout=30, timeout=300, memory=2 * 2**30, processes=128)
 ENV = {"PATH": "/usr/bin", "SECRET_TOKEN": "do-not-leak", "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
@@ -81,13 +82,37 @@ def test_bwrap_command(paths: SandboxPaths):
     assert (launch.transport, launch.interrupt_mode) == ("ipc", "message")
 
 
-def test_selection_here():
-    works, _ = bwrap_works()
-    assert works, "bwrap must work on this project's machines (make test installs bubblewrap)"
+@pytest.fixture
+def backends(monkeypatch):
+    """Which backends the probes report as working (the probes themselves are tested against the real tools elsewhere)."""
+    works = {"bwrap": True, "docker": True}
+    monkeypatch.setattr(sandbox, "bwrap_works", lambda: (works["bwrap"], "bwrap: setting up uid map: Permission denied"))
+    monkeypatch.setattr(sandbox, "docker_works", lambda: (works["docker"], "no Docker engine answers"))
+    return works
+
+
+def test_auto_prefers_bwrap_then_docker_then_none(backends):
     assert select_isolation("auto").name == "bwrap"
-    assert select_isolation("none").name == "none"
-    assert not docker_works()[0]
-    with pytest.raises(GraderError, match="--isolation docker: no Docker engine"):
+    backends["bwrap"] = False
+    assert select_isolation("auto").name == "docker"
+    backends["docker"] = False
+    fallback = select_isolation("auto")
+    assert fallback.name == "none" and "Permission denied" in fallback.warning and "no Docker engine" in fallback.warning
+
+
+def test_a_named_backend_that_fails_says_why(backends):
+    backends["docker"] = False
+    with pytest.raises(GraderError, match="--isolation docker: no Docker engine answers"):
         select_isolation("docker")
+    assert select_isolation("bwrap").name == "bwrap"
+
+
+def test_require_isolation_refuses_to_run_unsandboxed(backends):
+    backends["bwrap"] = backends["docker"] = False
+    with pytest.raises(GraderError, match="no sandboxing backend works here"):
+        select_isolation("auto", require_isolation=True)
     with pytest.raises(GraderError, match="refusing to grade with --isolation none"):
         select_isolation("none", require_isolation=True)
+    assert select_isolation("none").name == "none"
+    with pytest.raises(GraderError, match="unknown isolation backend"):
+        select_isolation("chroot")

@@ -55,7 +55,8 @@ def test_a_sound_assignment_passes(tmp_path: Path):
     assert q1["deterministic"] and q1["test_seconds"] > 0
 
 
-FLAKY = [f'""" # BEGIN TEST CONFIG\npoints: 0\nhidden: true\n""" # END TEST CONFIG\nimport os\nassert os.urandom(1)[0] % 2 == 0 or not os.path.exists("submission.ipynb")  # flaky {i}'
+FLAKY = [f'""" # BEGIN TEST CONFIG\npoints: 0\nhidden: true\n""" # END TEST CONFIG\nimport os\n'
+         f'assert os.urandom(1)[0] % 2 == 0 or not os.path.exists("submission.ipynb")  # flaky {i}'
          for i in range(12)]  # always passes at release (graded notebooks are submission.ipynb); at grading, all twelve agree
                                # between two gradings with probability 2**-11
 

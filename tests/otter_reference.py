@@ -1,9 +1,6 @@
-"""Grading through otter's own local runner (``otter run``), as a reference.
+"""Grading through otter's own local runner (``otter run``): the reference the tests compare ``grader grade`` with.
 
-Until ``grader grade`` lands, the demo and the test suite score notebooks this way;
-afterwards it stays as the baseline that ``grader grade`` is compared against
-(scores and speed). Results are read from the ``results.json`` otter writes (JSON,
-Gradescope's format), never from pickles.
+Results are read from the ``results.json`` otter writes (JSON, Gradescope's format), never from pickles.
 """
 
 from __future__ import annotations
@@ -16,9 +13,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .course import Course
-from .environment import kernel_environment
-from .errors import GraderError
+from autograder.course import Course
+from autograder.environment import kernel_environment
+from autograder.errors import GraderError
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,72 @@
+"""Bad command lines fail before anything runs: one ``error:`` line and exit 1, or click's usage error (exit 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import COURSE_TOML
+
+from autograder.cli import main
+
+
+@pytest.fixture
+def course(tmp_path: Path, monkeypatch) -> Path:
+    (tmp_path / "course.toml").write_text(COURSE_TOML)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def one_error(result, *fragments: str) -> str:
+    """The CLI's contract for bad input: exit 1, exactly one ``error:`` line, no traceback."""
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "Traceback" not in result.output, result.output
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+    return errors[0]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["grade"], "give an assignment and at least one submission"),
+    (["grade", "demo"], "give an assignment and at least one submission"),
+    (["grade", "hw99", "sub.ipynb"], "unknown assignment 'hw99'"),
+    (["release"], "name an assignment to release, or use --all"),
+    (["release", "demo", "--all"], "give assignment ids or --all, not both"),
+    (["validate"], "give assignment ids or --all"),
+    (["validate", "demo", "--all"], "not both"),
+    (["report", "hw99"], "unknown assignment 'hw99'"),
+    (["gradescope", "hw99"], "unknown assignment 'hw99'"),
+    (["data", "imagenet"], "imagenet"),
+])
+def test_bad_arguments_are_one_line_errors(course, args, message):
+    one_error(invoke(*args), message)
+
+
+def test_grade_with_tests_needs_a_submission(course):
+    (course / "tests").mkdir()
+    one_error(invoke("grade", "--tests", str(course / "tests")), "give at least one submission")
+
+
+def test_outside_a_course(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    one_error(invoke("release", "--all"), "course.toml")
+
+
+@pytest.mark.parametrize("args, option", [
+    (["grade", "demo", "x.ipynb", "--isolation", "chroot"], "--isolation"),
+    (["grade", "demo", "x.ipynb", "--workers", "0"], "--workers"),
+    (["grade", "demo", "x.ipynb", "--cell-timeout", "0"], "--cell-timeout"),
+    (["report", "demo", "--lms", "moodle"], "--lms"),
+    (["check"], "NOTEBOOKS"),
+    (["grade", "--tests", "no/such/dir", "x.ipynb"], "--tests"),
+])
+def test_usage_errors_name_the_option(course, args, option):
+    result = invoke(*args)
+    assert result.exit_code == 2 and option in result.output and "Traceback" not in result.output, result.output
