@@ -3,19 +3,20 @@
 #               (results in graded/<id>/: grades.csv, results/, feedback/, report.html, gradebook.csv)
 #   make test   the same set-up, then ruff, mypy and the whole test suite
 #   make lint   ruff and mypy only
+#   make lock   rewrite requirements.lock from the installed environment (after an upgrade on purpose)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup demo test lint release-check system-packages data clean
+.PHONY: setup demo test lint lock release-check system-packages data clean
 
 setup: $(INSTALLED) system-packages data
 
-$(INSTALLED): pyproject.toml
-	@echo "==> Python environment: $(VENV) (pip install -e '.[course,test]')"
+$(INSTALLED): pyproject.toml requirements.lock
+	@echo "==> Python environment: $(VENV) (pip install -r requirements.lock -e '.[course,test]')"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -e '.[course,test]' > $(VENV)/pip.log 2>&1 \
+	@$(BIN)/python -m pip install -r requirements.lock -e '.[course,test]' > $(VENV)/pip.log 2>&1 \
 		|| (tail -30 $(VENV)/pip.log; echo "pip install failed; full log in $(VENV)/pip.log"; exit 1)
 	@$(BIN)/python -c "import autograder, otter, torch, torchvision" || (echo "install failed" && exit 1)
 	@echo "    installed (log: $(VENV)/pip.log)"
@@ -48,6 +49,9 @@ lint: $(INSTALLED)
 test: setup lint
 	@echo "==> Test suite (pytest; slow end-to-end tests included)"
 	@$(BIN)/python -m pytest
+
+lock: $(INSTALLED)
+	@$(BIN)/python tools/lock_requirements.py
 
 release-check: setup
 	@$(BIN)/grader release --all --check

@@ -297,8 +297,8 @@ def gradescope(assignment, output):
     recovery, tamper restore) against every test of the release, hidden ones
     included, and always writes results/results.json: public tests visible with
     their output, hidden tests visible after grades are published, as passed or
-    failed and their points only. requirements.txt pins the exact versions
-    installed here. Run `grader release ASSIGNMENT` first.
+    failed and their points only. requirements.txt pins the versions of
+    requirements.lock. Run `grader release ASSIGNMENT` first.
 
     \b
     Example:

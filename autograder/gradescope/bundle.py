@@ -4,10 +4,10 @@ Layout (Gradescope unpacks it into ``/autograder/source/``)::
 
     setup.sh            installs Python 3.11 and requirements.txt into /autograder/venv
     run_autograder      runs ``autograder.gradescope.run``; always leaves results.json
-    requirements.txt    the exact versions installed here (the course tested with them)
+    requirements.txt    the exact versions of requirements.lock (the course was tested with them), CPU PyTorch
     config.json         the assignment, its kernel, limits and datasets
     grader/autograder/  this package's source, put on PYTHONPATH by run_autograder
-    tests/              every test file, hidden ones included
+    tests/              every test file, hidden ones included, and references.json
     files/              the assignment's support files
     data/               the prepared datasets the notebook reads through $COURSE_DATA
 """
@@ -15,51 +15,19 @@ Layout (Gradescope unpacks it into ``/autograder/source/``)::
 from __future__ import annotations
 
 import json
-import re
 import zipfile
 from dataclasses import asdict
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
-
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
 
 from .. import data as datasets
 from ..course import Assignment, Course
 from ..errors import GraderError
+from ..grade.scoring import REFERENCES_FILE
+from ..requirements import course_requirements
 
-DISTRIBUTION = "ml-course-autograder"
-GPU_ONLY = re.compile(r"^(nvidia-|cuda-|triton$)")
-"""CUDA runtime packages that come with PyTorch's GPU build; Gradescope installs the CPU build."""
 _FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 """Every zip entry gets this timestamp, so the same inputs give the same zip."""
-
-
-def pinned_requirements(distribution: str = DISTRIBUTION) -> list[str]:
-    """``name==version`` for everything this package needs, as installed here, transitively.
-
-    Local version labels (``2.14.1+cu130``) are dropped: the CPU build of the same
-    release comes from PyTorch's CPU index, which setup.sh adds.
-    """
-    versions: dict[str, str] = {}
-    pending = [Requirement(text) for text in metadata.requires(distribution) or []]
-    pending = [r for r in pending if r.marker is None or r.marker.evaluate({"extra": ""})]
-    while pending:
-        requirement = pending.pop()
-        name = canonicalize_name(requirement.name)
-        if name in versions or GPU_ONLY.match(name):
-            continue
-        try:
-            installed = metadata.distribution(requirement.name)
-        except metadata.PackageNotFoundError:
-            continue  # optional on this platform
-        versions[name] = installed.version.split("+")[0]
-        for text in installed.requires or []:
-            child = Requirement(text)
-            extras = {""} | set(requirement.extras)
-            if child.marker is None or any(child.marker.evaluate({"extra": extra}) for extra in extras):
-                pending.append(child)
-    return [f"{name}=={version}" for name, version in sorted(versions.items())]
 
 
 def build_autograder_zip(course: Course, assignment: Assignment, output: Path) -> Path:
@@ -81,7 +49,7 @@ def build_autograder_zip(course: Course, assignment: Assignment, output: Path) -
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in ("setup.sh", "run_autograder"):
             _add_text(archive, name, resources.files(__package__).joinpath(name).read_text(encoding="utf-8"), executable=True)
-        _add_text(archive, "requirements.txt", "\n".join(pinned_requirements()) + "\n")
+        _add_text(archive, "requirements.txt", "\n".join(course_requirements(course.root)) + "\n")
         _add_text(archive, "config.json", json.dumps(config, indent=2) + "\n")
         for path in sorted(package_root.rglob("*")):
             shipped = path.suffix in (".py", ".json", ".sh") or path.name == "run_autograder"
@@ -89,6 +57,8 @@ def build_autograder_zip(course: Course, assignment: Assignment, output: Path) -
                 _add_file(archive, path, "grader/autograder/" + path.relative_to(package_root).as_posix())
         for path in tests:
             _add_file(archive, path, f"tests/{path.name}")
+        if (bundle / "tests" / REFERENCES_FILE).is_file():  # the master's values of the `# value` examples
+            _add_file(archive, bundle / "tests" / REFERENCES_FILE, f"tests/{REFERENCES_FILE}")
         for path in assignment.files:
             _add_tree(archive, path, f"files/{path.name}")
         for name in assignment.data:
