@@ -27,24 +27,30 @@ GPU_ONLY = re.compile(r"^(nvidia-|cuda-|triton$)")
 def installed_closure(distribution: str = DISTRIBUTION, extras: tuple[str, ...] = ("course",)) -> dict[str, str]:
     """name -> version of everything ``distribution[extras]`` needs, transitively, as installed here.
 
+    A package's extras are followed wherever one is asked for (``nbconvert[webpdf]``), even
+    when the package was reached without them first. ``distribution`` itself is left out.
     Local version labels (``2.14.1+cu130``) are dropped: ``torch==2.14.1`` installs the
     same release, as the CUDA build from PyPI or the CPU build from PyTorch's index.
     """
     versions: dict[str, str] = {}
-    pending = [(Requirement(text), ("", *extras)) for text in metadata.requires(distribution) or []]
+    followed: set[tuple[str, str]] = set()  # (package, extra) whose requirements are queued; "" is the package itself
+    pending = [(distribution, extra) for extra in ("", *extras)]
     while pending:
-        requirement, wanted = pending.pop()
-        if requirement.marker is not None and not any(requirement.marker.evaluate({"extra": e}) for e in wanted):
+        name, extra = pending.pop()
+        key = (canonicalize_name(name), canonicalize_name(extra) if extra else "")
+        if key in followed:
             continue
-        name = canonicalize_name(requirement.name)
-        if name in versions:
-            continue
+        followed.add(key)
         try:
-            installed = metadata.distribution(requirement.name)
+            installed = metadata.distribution(name)
         except metadata.PackageNotFoundError:
-            continue  # optional on this platform
-        versions[name] = installed.version.split("+")[0]
-        pending += [(Requirement(text), ("", *requirement.extras)) for text in installed.requires or []]
+            continue  # not installed: --check reports it if the lock has it
+        if key[0] != canonicalize_name(distribution):
+            versions[key[0]] = installed.version.split("+")[0]
+        for text in installed.requires or []:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": extra}):
+                pending += [(requirement.name, wanted) for wanted in ("", *requirement.extras)]
     return dict(sorted(versions.items()))
 
 
@@ -66,6 +72,12 @@ def read_lock(path: Path) -> dict[str, str]:
             raise GraderError(f"{path}, line {number}: expected name==version, got {line!r}")
         versions[canonicalize_name(name.strip())] = version.strip()
     return versions
+
+
+def differences(locked: dict[str, str], installed: dict[str, str]) -> list[str]:
+    """One line per package whose version differs between the lock and the environment."""
+    return [f"{name}: locked {locked.get(name, 'absent')}, installed {installed.get(name, 'absent')}"
+            for name in sorted(set(locked) | set(installed)) if locked.get(name) != installed.get(name)]
 
 
 def cpu_requirements(versions: dict[str, str]) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import assert_one_line_error, run_grader
+from helpers import assert_one_line_error, run_grader
 
 pytestmark = pytest.mark.slow  # every test here starts kernels or runs notebooks
 

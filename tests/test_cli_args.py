@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import COURSE_TOML
+from helpers import COURSE_TOML
 
 from autograder.cli import main
 
@@ -23,10 +23,10 @@ def invoke(*args: str):
 
 
 def one_error(result, *fragments: str) -> str:
-    """The CLI's contract for bad input: exit 1, exactly one ``error:`` line, no traceback."""
+    """The CLI's contract for bad input: exit 1, exactly one ``error:`` line on stderr, no traceback."""
     assert result.exit_code == 1, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert isinstance(result.exception, SystemExit), result.exception  # not an uncaught exception
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and "Traceback" not in result.output, result.output
     for fragment in fragments:
         assert fragment in errors[0], errors[0]
@@ -37,10 +37,12 @@ def one_error(result, *fragments: str) -> str:
     (["grade"], "give an assignment and at least one submission"),
     (["grade", "demo"], "give an assignment and at least one submission"),
     (["grade", "hw99", "sub.ipynb"], "unknown assignment 'hw99'"),
+    (["grade", "demo", "sub.ipynb"], "dist/demo/tests is missing: run `grader release demo` first"),
     (["release"], "name an assignment to release, or use --all"),
     (["release", "demo", "--all"], "give assignment ids or --all, not both"),
     (["validate"], "give assignment ids or --all"),
     (["validate", "demo", "--all"], "not both"),
+    (["validate", "hw99"], "unknown assignment 'hw99'"),
     (["report", "hw99"], "unknown assignment 'hw99'"),
     (["gradescope", "hw99"], "unknown assignment 'hw99'"),
     (["data", "imagenet"], "imagenet"),
@@ -63,6 +65,9 @@ def test_outside_a_course(tmp_path: Path, monkeypatch):
     (["grade", "demo", "x.ipynb", "--isolation", "chroot"], "--isolation"),
     (["grade", "demo", "x.ipynb", "--workers", "0"], "--workers"),
     (["grade", "demo", "x.ipynb", "--cell-timeout", "0"], "--cell-timeout"),
+    (["grade", "demo", "x.ipynb", "--timeout", "-5"], "--timeout"),
+    (["validate", "demo", "--workers", "0"], "--workers"),
+    (["check", "no-such.ipynb"], "no-such.ipynb"),
     (["report", "demo", "--lms", "moodle"], "--lms"),
     (["check"], "NOTEBOOKS"),
     (["grade", "--tests", "no/such/dir", "x.ipynb"], "--tests"),

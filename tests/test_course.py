@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from helpers import REPO
 
 from autograder.course import find_course_root, load_course, parse_size
 from autograder.errors import GraderError

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_grader
-from samples import FULL, LOSSES
+from helpers import REPO, run_grader
+from helpers.samples import FULL, LOSSES
 
 from autograder.release.leaks import find_hidden_test_leaks
 from autograder.testfiles import read_tests_dir

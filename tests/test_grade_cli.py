@@ -7,22 +7,17 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import assert_one_line_error, ok_test_file, run_grader, write_notebook
+from helpers import assert_one_line_error, ok_test_file, run_grader, write_notebook, write_tests
 
 from autograder.grade.submissions import find_submissions
-
-pytestmark = pytest.mark.slow  # every test here starts kernels or runs notebooks
-
-TEST_FILE = ok_test_file("q1", (">>> assert rows == 3\n", False))
 
 
 @pytest.fixture
 def tests_dir(tmp_path: Path) -> Path:
-    (tmp_path / "tests").mkdir()
-    (tmp_path / "tests" / "q1.py").write_text(TEST_FILE)
-    return tmp_path / "tests"
+    return write_tests(tmp_path / "tests", {"q1": ok_test_file("q1", (">>> assert rows == 3\n", False))})
 
 
+@pytest.mark.slow  # grades a notebook
 def test_support_files_are_copied_next_to_each_submission(tmp_path: Path, tests_dir: Path):
     (tmp_path / "table.csv").write_text("a\n1\n2\n3\n")
     write_notebook(tmp_path / "subs" / "reader.ipynb", [nbformat.v4.new_code_cell("rows = len(open('table.csv').read().split()) - 1")])
@@ -43,11 +38,13 @@ def test_submission_names_use_the_path_only_when_stems_collide(tmp_path: Path):
     assert {s.file_stem for s in find_submissions([tmp_path / "a"])} == {"alice__hw", "bob__hw", "carol"}
 
 
+@pytest.mark.slow  # runs the grader command
 def test_grade_before_release_says_what_to_run(tiny_course: Path):
     write_notebook(tiny_course / "sub.ipynb", [nbformat.v4.new_code_cell("x = 1")])
     assert_one_line_error(run_grader("grade", "demo", "sub.ipynb", cwd=tiny_course), "dist/demo/tests is missing: run `grader release demo` first")
 
 
+@pytest.mark.slow  # runs the grader command
 def test_grade_errors(tiny_course: Path, tests_dir: Path):
     assert_one_line_error(run_grader("grade", "hw99", "x.ipynb", cwd=tiny_course), "unknown assignment 'hw99'")
     assert_one_line_error(run_grader("grade", "demo", cwd=tiny_course), "give an assignment and at least one submission")

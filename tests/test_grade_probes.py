@@ -6,8 +6,7 @@ import asyncio
 
 import nbformat
 import pytest
-from conftest import VALUE_AND_OTHER as TESTS
-from conftest import write_notebook
+from helpers import VALUE_AND_OTHER, write_notebook, write_tests
 
 from autograder.course import Limits
 from autograder.environment import kernel_environment
@@ -25,9 +24,7 @@ CELLS = ["import random\nrandom.seed(0)\nvalue = 1", "grader.check('q1')", "draw
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """One run of a two-question notebook, with probes at both questions, in each backend that works here."""
-    root = tmp_path_factory.mktemp("probes")
-    for name, text in TESTS.items():
-        (root / f"{name}.py").write_text(text)
+    root = write_tests(tmp_path_factory.mktemp("probes"), VALUE_AND_OTHER)
     write_notebook(root / "sub.ipynb", [nbformat.v4.new_code_cell(c) for c in CELLS])
     suite = load_test_suite(root)
     steps = plan_steps(nbformat.read(root / "sub.ipynb", as_version=4), suite.names)

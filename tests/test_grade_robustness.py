@@ -12,17 +12,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import GRADER, VALUE_AND_OTHER, run_grader, write_notebook
-
-TESTS = VALUE_AND_OTHER
+from helpers import GRADER, VALUE_AND_OTHER, run_grader, write_notebook, write_tests
 
 
 @pytest.fixture(scope="module")
 def tests_dir(tmp_path_factory) -> Path:
-    directory = tmp_path_factory.mktemp("tests")
-    for name, text in TESTS.items():
-        (directory / f"{name}.py").write_text(text)
-    return directory
+    return write_tests(tmp_path_factory.mktemp("tests"), VALUE_AND_OTHER)
 
 
 def notebook(path: Path, *cells: str) -> Path:

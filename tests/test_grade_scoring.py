@@ -17,8 +17,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import REPO, run_grader, write_notebook
-from otter_reference import otter_run
+from helpers import REPO, run_grader, write_notebook
+from helpers.otter_run import otter_run
 
 TESTS_DIR = REPO / "tests" / "fixtures" / "scoring_tests"
 INIT = 'import otter\ngrader = otter.Notebook("submission.ipynb")'

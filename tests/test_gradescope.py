@@ -14,9 +14,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import run_grader
+from helpers import run_grader
+from helpers.samples import EXPECTED_LOSSES, FULL, LOSSES, MAX
 from packaging.requirements import Requirement
-from samples import EXPECTED_LOSSES, FULL, LOSSES, MAX
 
 from autograder.gradescope import RESULTS_SCHEMA
 from autograder.release.leaks import find_hidden_test_leaks

@@ -18,12 +18,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import REPO, VALUE_AND_OTHER, run_grader
+from helpers import REPO, VALUE_AND_OTHER, run_grader, write_tests
 
 pytestmark = pytest.mark.slow
 
 HOSTILE = REPO / "tests" / "submissions" / "hostile"
-TESTS = VALUE_AND_OTHER
 PLANTED = [Path("/tmp/grader-hostile-probe"), Path("/root/grader-hostile-probe"), Path(os.path.expanduser("~/grader-hostile-probe"))]
 PORT = 47123
 # What each notebook scores when contained: its honest cells' points.
@@ -75,10 +74,7 @@ def fork_bomb_processes() -> list[int]:
 
 
 def grade_hostile(tmp_path: Path, names: list[str], isolation: str, *extra: str) -> tuple[Path, Path, Listener]:
-    tests = tmp_path / "tests"
-    tests.mkdir()
-    for name, text in TESTS.items():
-        (tests / f"{name}.py").write_text(text)
+    tests = write_tests(tmp_path / "tests", VALUE_AND_OTHER)
     submissions = tmp_path / "submissions"
     submissions.mkdir()
     for name in names:

@@ -53,9 +53,18 @@ class FakeManager:
         self.interrupts += 1
 
 
-def session(script, alive=True) -> KernelSession:
+class ChattyClient(FakeClient):
+    """A kernel that prints forever, interrupted or not (a message every 10 ms)."""
+
+    async def get_iopub_msg(self, timeout=None):
+        await asyncio.sleep(0.01)
+        return message("stream", {"text": "x" * 10})
+
+
+def session(script, alive=True, client_class=FakeClient) -> KernelSession:
+    """A session around fakes: no kernel is started (``__init__``, which builds a kernel manager, is skipped)."""
     made = object.__new__(KernelSession)
-    made.client, made.manager = FakeClient(script), FakeManager(alive)
+    made.client, made.manager = client_class(script), FakeManager(alive)
     return made
 
 
@@ -66,8 +75,8 @@ def message(kind, content, parent=MSG_ID):
 IDLE = message("status", {"execution_state": "idle"})
 
 
-def run(script, alive=True, timeout=5.0, output_limit=1000, **options):
-    kernel_session = session(script, alive)
+def run(script, alive=True, timeout=5.0, output_limit=1000, client_class=FakeClient, **options):
+    kernel_session = session(script, alive, client_class)
     outcome = asyncio.run(kernel_session.run("x = 1", timeout, output_limit=output_limit, **options))
     return outcome, kernel_session.manager
 
@@ -79,8 +88,11 @@ def quick_grace(monkeypatch):
 
 
 def test_an_ordinary_run_ends_at_idle():
-    outcome, manager = run([message("stream", {"text": "hello\n"}), IDLE])
-    assert (outcome.status, outcome.output_bytes, manager.interrupts) == ("ok", 6, 0)
+    kernel_session = session([message("stream", {"text": "hello\n"}), IDLE])
+    outcome = asyncio.run(kernel_session.run("print('hello')", 5.0, output_limit=1000))
+    assert (outcome.status, outcome.output_bytes, kernel_session.manager.interrupts) == ("ok", 6, 0)
+    assert not outcome.needs_restart and outcome.results == [] and outcome.violations == []
+    assert kernel_session.client.executed == ["print('hello')"]
 
 
 def test_an_error_is_reported_and_other_parents_are_ignored():
@@ -103,6 +115,14 @@ def test_a_kernel_that_answers_the_interrupt_is_not_restarted():
     slow = [queue.Empty()] * 10 + [message("error", {"ename": "KeyboardInterrupt", "evalue": ""}), IDLE]
     outcome, manager = run(slow, timeout=0.02)
     assert outcome.status == "timeout" and not outcome.needs_restart and manager.interrupts == 1
+
+
+@pytest.mark.parametrize("timeout, output_limit, status", [(0.05, 10**9, "timeout"), (5.0, 100, "flooded")])
+def test_a_kernel_that_keeps_printing_after_the_interrupt_is_restarted(monkeypatch, timeout, output_limit, status):
+    """Never silent, so never past the grace period: MAX_DRAIN after the interrupt ends the wait."""
+    monkeypatch.setattr(kernel, "MAX_DRAIN", 0.2)
+    outcome, manager = run([], timeout=timeout, output_limit=output_limit, client_class=ChattyClient)
+    assert outcome.status == status and outcome.unresponsive and outcome.needs_restart and manager.interrupts == 1
 
 
 def test_a_dead_kernel_is_noticed():

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, assert_one_line_error, run_grader
+from helpers import REPO, assert_one_line_error, run_grader
 
 from autograder.course import load_course
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import HIDDEN_CHECK, assert_one_line_error, ok_test_file, run_grader, tiny_master_cells, write_notebook
+from helpers import HIDDEN_CHECK, assert_one_line_error, ok_test_file, run_grader, tiny_master_cells, write_notebook
 
 from autograder.testfiles import read_tests_dir
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_grader
+from helpers import REPO, run_grader
 
 from autograder.grade.outputs import write_submission_files
 from autograder.grade.results import CaseResult, Problem, QuestionResult, SubmissionResult

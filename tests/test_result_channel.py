@@ -14,31 +14,27 @@ import subprocess
 import sys
 
 import pytest
-from conftest import GRADER, REPO
+from helpers import GRADER, REPO, ok_test_file, write_tests
 
 pytestmark = pytest.mark.slow
 
 CHANNEL = REPO / "tests" / "submissions" / "channel"
 ATTACKS = ["forge_first", "result_flood", "deep_payload"]
 HONEST_SCORES = {"q1": 1, "q2": 0, "q3": 0, "q4": 0}
-Q1 = "OK_FORMAT = True\ntest = {'name': 'q1', 'points': 1, 'suites': [{'cases': [{'code': '>>> assert value == 1\\n', 'hidden': False}], " \
-     "'scored': True, 'setup': '', 'teardown': '', 'type': 'doctest'}]}\n"
-Q2 = Q1.replace("'q1'", "'q2'").replace("value == 1", "other == 2").replace("'hidden': False", "'hidden': True").replace(
-    ">>> assert", ">>> zq_hidden_marker = 1\\n>>> assert")
-Q3 = Q1.replace("'q1'", "'q3'").replace(">>> assert value == 1\\n", ">>> print(other)\\n2\\n")
-Q4 = Q2.replace("'q2'", "'q4'").replace("other == 2", "isinstance(answer4, int) and answer4 == 4")
 HIDDEN_MARKER = "zq_hidden_marker"
+TESTS = {  # q1 public; q2 and q4 hidden, each setting the marker first; q3 public, by printed output
+    "q1": ok_test_file("q1", (">>> assert value == 1\n", False)),
+    "q2": ok_test_file("q2", (f">>> {HIDDEN_MARKER} = 1\n>>> assert other == 2\n", True)),
+    "q3": ok_test_file("q3", (">>> print(other)\n2\n", False)),
+    "q4": ok_test_file("q4", (f">>> {HIDDEN_MARKER} = 1\n>>> assert isinstance(answer4, int) and answer4 == 4\n", True)),
+}
 MEASURE = "import resource, subprocess, sys; subprocess.run(sys.argv[1:]); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("channel")
-    (root / "tests").mkdir()
-    (root / "tests" / "q1.py").write_text(Q1)
-    (root / "tests" / "q2.py").write_text(Q2)
-    (root / "tests" / "q3.py").write_text(Q3)
-    (root / "tests" / "q4.py").write_text(Q4)
+    write_tests(root / "tests", TESTS)
     shutil.copytree(CHANNEL, root / "submissions")
     command = [str(GRADER), "grade", "--tests", str(root / "tests"), str(root / "submissions"), "--output", str(root / "out"),
                "--require-isolation", "--cell-timeout", "20", "--workers", "2"]

@@ -82,37 +82,66 @@ def test_bwrap_command(paths: SandboxPaths):
     assert (launch.transport, launch.interrupt_mode) == ("ipc", "message")
 
 
+BWRAP_FAILS = "bwrap: setting up uid map: Permission denied"
+DOCKER_FAILS = "no Docker engine answers"
+
+
 @pytest.fixture
 def backends(monkeypatch):
-    """Which backends the probes report as working (the probes themselves are tested against the real tools elsewhere)."""
+    """Which backends the probes report as working (the probes themselves run the real tools in the slow tests);
+    set ``backends["bwrap"]``/``backends["docker"]`` to False to make one fail, with the reason above."""
     works = {"bwrap": True, "docker": True}
-    monkeypatch.setattr(sandbox, "bwrap_works", lambda: (works["bwrap"], "bwrap: setting up uid map: Permission denied"))
-    monkeypatch.setattr(sandbox, "docker_works", lambda: (works["docker"], "no Docker engine answers"))
+    monkeypatch.setattr(sandbox, "bwrap_works", lambda: (works["bwrap"], "" if works["bwrap"] else BWRAP_FAILS))
+    monkeypatch.setattr(sandbox, "docker_works", lambda: (works["docker"], "" if works["docker"] else DOCKER_FAILS))
     return works
 
 
-def test_auto_prefers_bwrap_then_docker_then_none(backends):
-    assert select_isolation("auto").name == "bwrap"
-    backends["bwrap"] = False
-    assert select_isolation("auto").name == "docker"
-    backends["docker"] = False
-    fallback = select_isolation("auto")
-    assert fallback.name == "none" and "Permission denied" in fallback.warning and "no Docker engine" in fallback.warning
+# The fallback policy, one row per combination of working backends: what ``auto`` picks.
+AUTO = [
+    (True, True, "bwrap"),
+    (True, False, "bwrap"),
+    (False, True, "docker"),
+    (False, False, "none"),
+]
 
 
-def test_a_named_backend_that_fails_says_why(backends):
-    backends["docker"] = False
-    with pytest.raises(GraderError, match="--isolation docker: no Docker engine answers"):
-        select_isolation("docker")
-    assert select_isolation("bwrap").name == "bwrap"
+@pytest.mark.parametrize("bwrap, docker, picked", AUTO)
+def test_auto_prefers_bwrap_then_docker_then_none(backends, bwrap, docker, picked):
+    backends.update(bwrap=bwrap, docker=docker)
+    backend = select_isolation("auto")
+    assert backend.name == picked
+    if picked == "none":  # the fallback says it runs unsandboxed, and why each backend failed
+        assert "--isolation none" in backend.warning and BWRAP_FAILS in backend.warning and DOCKER_FAILS in backend.warning
+    else:
+        assert backend.warning is None
 
 
-def test_require_isolation_refuses_to_run_unsandboxed(backends):
-    backends["bwrap"] = backends["docker"] = False
-    with pytest.raises(GraderError, match="no sandboxing backend works here"):
+@pytest.mark.parametrize("bwrap, docker, picked", AUTO)
+def test_require_isolation_accepts_any_sandbox_and_refuses_none(backends, bwrap, docker, picked):
+    backends.update(bwrap=bwrap, docker=docker)
+    if picked != "none":
+        assert select_isolation("auto", require_isolation=True).name == picked
+        return
+    with pytest.raises(GraderError, match="--require-isolation: no sandboxing backend works here") as refused:
         select_isolation("auto", require_isolation=True)
+    assert BWRAP_FAILS in str(refused.value) and DOCKER_FAILS in str(refused.value)
+
+
+@pytest.mark.parametrize("named, reason", [("bwrap", BWRAP_FAILS), ("docker", DOCKER_FAILS)])
+def test_a_named_backend_is_used_or_fails_saying_why(backends, named, reason):
+    """No fallback from a backend asked for by name, not even to the other sandbox."""
+    assert select_isolation(named).name == named
+    backends[named] = False
+    with pytest.raises(GraderError, match=f"^--isolation {named}: {reason}$"):
+        select_isolation(named)
+
+
+def test_isolation_none_is_refused_only_when_isolation_is_required(backends):
+    assert select_isolation("none").name == "none" and "--isolation none" in select_isolation("none").warning
     with pytest.raises(GraderError, match="refusing to grade with --isolation none"):
         select_isolation("none", require_isolation=True)
-    assert select_isolation("none").name == "none"
-    with pytest.raises(GraderError, match="unknown isolation backend"):
+
+
+def test_an_unknown_backend_is_an_error(backends):
+    with pytest.raises(GraderError, match="unknown isolation backend 'chroot'"):
         select_isolation("chroot")

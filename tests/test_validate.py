@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import HIDDEN_CHECK, run_grader, tiny_master_cells, write_notebook
+from helpers import COURSE_TOML, HIDDEN_CHECK, run_grader, tiny_master_cells, write_notebook
 
 from autograder.errors import GraderError
 from autograder.validate import kernel_cheats
@@ -21,8 +21,6 @@ SURVIVES = "question: q1\ndescription: rounds to int\nreplace:\n  - old: return 
 
 
 def make_course(root: Path, mutants: dict[str, str], extra_tests: list[str] = ()) -> Path:
-    from conftest import COURSE_TOML
-
     (root / "course.toml").write_text(COURSE_TOML)
     cells = tiny_master_cells()
     end_tests = next(i for i, c in enumerate(cells) if c.source.startswith("# END TESTS"))

@@ -1,7 +1,10 @@
 """Write requirements.lock from the installed environment, or check that they agree (``--check``).
 
-    .venv/bin/python tools/lock_requirements.py           # after upgrading a library on purpose
-    .venv/bin/python tools/lock_requirements.py --check   # exit 1, naming each difference
+    .venv/bin/python tools/lock_requirements.py           # after upgrading a library on purpose (or: make lock)
+    .venv/bin/python tools/lock_requirements.py --check   # exit 1, naming each difference (2: the lock is unreadable)
+
+The lock is the closure of ml-course-autograder[course] as installed (autograder.requirements):
+the test tools (pytest, ruff, mypy) and the project itself are not in it.
 """
 
 from __future__ import annotations
@@ -10,28 +13,33 @@ import argparse
 import sys
 from pathlib import Path
 
-from autograder.requirements import LOCK_NAME, installed_closure, lock_text, read_lock
+from autograder.errors import GraderError
+from autograder.requirements import LOCK_NAME, differences, installed_closure, lock_text, read_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if the environment differs from the lock")
-    args = parser.parse_args()
-    lock, installed = ROOT / LOCK_NAME, installed_closure()
+    parser.add_argument("--lock", type=Path, default=ROOT / LOCK_NAME, help=f"the lock file (default: {LOCK_NAME} at the repository root)")
+    args = parser.parse_args(argv)
+    lock, installed = args.lock, installed_closure()
     if not args.check:
         lock.write_text(lock_text(installed), encoding="utf-8")
-        print(f"wrote {LOCK_NAME}: {len(installed)} packages")
+        print(f"wrote {lock}: {len(installed)} packages")
         return 0
-    locked = read_lock(lock)
-    differences = [f"{name}: locked {locked.get(name, 'absent')}, installed {installed.get(name, 'absent')}"
-                   for name in sorted(set(locked) | set(installed)) if locked.get(name) != installed.get(name)]
-    for line in differences:
+    try:
+        locked = read_lock(lock)
+    except (GraderError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    found = differences(locked, installed)
+    for line in found:
         print(line, file=sys.stderr)
-    print(f"{LOCK_NAME}: {'differs from the environment' if differences else 'matches the environment'} "
+    print(f"{lock}: {'differs from the environment (make lock rewrites it)' if found else 'matches the environment'} "
           f"({len(installed)} packages installed)")
-    return 1 if differences else 0
+    return 1 if found else 0
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Grading through otter's own local runner (``otter run``): the reference the tests compare ``grader grade`` with.
 
+Test-only (tests/test_hw01.py, tests/test_grade_scoring.py): the grader itself never runs otter's runner.
 Results are read from the ``results.json`` otter writes (JSON, Gradescope's format), never from pickles.
 """
 
@@ -15,7 +16,6 @@ from pathlib import Path
 
 from autograder.course import Course
 from autograder.environment import kernel_environment
-from autograder.errors import GraderError
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def otter_run(course: Course | None, autograder_zip: Path, submission: Path, tim
         results_path = Path(output) / "results.json"
         if process.returncode != 0 or not results_path.is_file():
             lines = [line for line in (process.stderr + process.stdout).splitlines() if line.strip()]
-            raise GraderError(f"otter run failed on {submission}: {lines[-1] if lines else process.returncode}")
+            raise RuntimeError(f"otter run failed on {submission}: {lines[-1] if lines else process.returncode}")
         results = json.loads(results_path.read_text(encoding="utf-8"))
     scores, max_scores = {}, {}
     for test in results["tests"]:
