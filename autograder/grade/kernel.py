@@ -149,8 +149,20 @@ class KernelSession:
         return self.client
 
     async def restart(self) -> None:
-        await self.manager.restart_kernel(now=True, newports=True)
-        await self._connect()
+        """A new kernel, once everything the old one left in its sandbox is gone.
+
+        A fork bomb's processes outlive the kernel they came from; until they are killed
+        they hold the sandbox's process budget and the new kernel could not even start.
+        """
+        if self.client is not None:
+            self.client.stop_channels()
+            self.client = None
+        try:
+            await self.manager.shutdown_kernel(now=True, restart=True)  # restart: keep the manager's ZMQ context
+        except Exception:  # already dead: nothing left to stop
+            pass
+        self.launch.cleanup()
+        await self.start()
 
     async def shutdown(self) -> None:
         if self.client is not None:
