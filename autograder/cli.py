@@ -133,8 +133,9 @@ def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, me
     """Grade submissions: run each notebook in its own kernel and score it with the tests.
 
     SUBMISSION is a .ipynb file or a directory searched recursively for them. Each
-    question's tests, hidden ones included, run at the submission's
-    grader.check("qN") cell (or after the last cell when it has none). A cell past
+    question's public tests run at the submission's grader.check("qN") cell (or after
+    the last cell when it has none); its hidden tests run after the last cell, against
+    the names as they were bound at that check cell, and are judged in the grader. A cell past
     --cell-timeout is interrupted and execution goes on; a cell that kills or hangs
     the kernel is recorded, the kernel restarted and the cells before it replayed.
 
