@@ -28,10 +28,10 @@ def value_directives(master, questions: list[Question], label: str) -> dict[str,
         for index in question.test_cells:
             for code, comment in _commented_lines(cell_source(master.cells[index])):
                 try:
-                    value_directive(comment)
+                    comparator = value_directive(comment)
                 except GraderError as error:
                     raise GraderError(f"{label}: cell {index + 1}: {error}") from None
-                if value_directive(comment) is None:
+                if comparator is None:
                     continue
                 try:
                     normalised = ast.unparse(ast.parse(code, mode="eval"))
