@@ -18,7 +18,8 @@ from helpers import GRADER, REPO, ok_test_file, write_tests
 
 pytestmark = pytest.mark.slow
 
-CHANNEL = REPO / "tests" / "submissions" / "channel"
+HOSTILE = REPO / "tests" / "submissions" / "hostile"
+CHANNEL_NOTEBOOKS = ["forge_first", "result_flood", "deep_payload", "giant_exception_name", "echo_test_code", "shadow_builtins"]
 ATTACKS = ["forge_first", "result_flood", "deep_payload"]
 HONEST_SCORES = {"q1": 1, "q2": 0, "q3": 0, "q4": 0}
 HIDDEN_MARKER = "zq_hidden_marker"
@@ -35,7 +36,9 @@ MEASURE = "import resource, subprocess, sys; subprocess.run(sys.argv[1:]); print
 def graded(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("channel")
     write_tests(root / "tests", TESTS)
-    shutil.copytree(CHANNEL, root / "submissions")
+    (root / "submissions").mkdir()
+    for name in CHANNEL_NOTEBOOKS:
+        shutil.copy(HOSTILE / f"{name}.ipynb", root / "submissions")
     command = [str(GRADER), "grade", "--tests", str(root / "tests"), str(root / "submissions"), "--output", str(root / "out"),
                "--require-isolation", "--cell-timeout", "20", "--workers", "2"]
     run = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=root, capture_output=True, text=True, timeout=600)
@@ -73,8 +76,8 @@ def test_no_text_the_kernel_made_after_hidden_code_reached_it_is_shown(graded):
     result = result_of(graded, "echo_test_code")
     assert {q["name"]: q["score"] for q in result["questions"]} == HONEST_SCORES
     q3 = next(q for q in result["questions"] if q["name"] == "q3")
-    assert "value == 1" in q3["cases"][0]["output"]  # the hook did record and show test code...
-    assert result["cell_errors"] and "value == 1" in result["cell_errors"][0]["evalue"]
+    assert "value\\n" in q3["cases"][0]["output"]  # the hook did record and show test code (public: value, the assert split)...
+    assert result["cell_errors"] and "value\\n" in result["cell_errors"][0]["evalue"]
     for name in ["echo_test_code", *ATTACKS, "giant_exception_name"]:  # ...but never the hidden code
         feedback = (graded["out"] / "feedback" / f"{name}.md").read_text()
         assert HIDDEN_MARKER not in feedback and "other == 2" not in feedback, name

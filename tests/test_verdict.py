@@ -112,7 +112,7 @@ def test_guessable_values_do_not_count_as_decided_outside():
 def test_doctest_rules_are_applied_in_the_grader():
     examples = parse_examples(">>> x = 2\n>>> x + 1\n3\n>>> print('a  b')  # doctest: +NORMALIZE_WHITESPACE\na b\n")
     assert [e.want for e in examples] == ["", "3\n", "a b\n"]
-    assert all("want" not in e.kernel_request() for e in examples)
+    assert all("want" not in request for e in examples for request in e.kernel_requests())
     assert judge_case(examples, [reply(), reply("3\n"), reply("a b\n")], None) == (True, "")
     passed, report = judge_case(examples, [reply(), reply("4\n"), reply("a b\n")], None)
     assert not passed and "Expected:\n    3\nGot:\n    4" in report
@@ -131,7 +131,7 @@ def test_expected_exceptions():
 
 def test_value_examples_are_compared_with_the_reference_not_the_printed_text():
     examples = parse_examples(">>> f(x)  # value: allclose\narray([1., 2.])\n")
-    assert examples[0].kernel_request() == {"source": "f(x)  # value: allclose\n", "value": True}
+    assert examples[0].kernel_requests() == [{"source": "f(x)  # value: allclose\n", "value": True}]
     references = {0: encode_value(np.array([1.0, 2.0]))}
     assert judge_case(examples, [reply(value=encode_value(np.array([1.0, 2.0], dtype=np.float32)))], references)[0]
     # printing the expected text gains nothing: the value decides
@@ -140,3 +140,71 @@ def test_value_examples_are_compared_with_the_reference_not_the_printed_text():
     assert not judge_case(examples, [reply(value={"t": "json", "v": [1, 2]})], references)[0]
     # without a reference (a student's public tests), the printed output is compared with want
     assert judge_case(examples, [reply(output="array([1., 2.])\n")], None)[0]
+
+
+# Asserts with literal expectations, decided in the grader (grade.asserts)
+
+ANSWERS = {"n": 5, "x": 0.1 + 0.2, "f32": np.float32(0.5), "arr": np.arange(3), "one": np.array([7]), "name": "relu",
+           "pair": (1, 2), "items": [1, 2], "tags": {"b", "a"}, "d": {"a": 1, "b": [1.0, 2.0]}, "nothing": None,
+           "dt": np.zeros(2).dtype, "flag": np.True_, "big": np.int64(2**40), "frame_shape": (38400, 784)}
+ASSERTS = [
+    "assert n == 5", "assert n == 6", "assert 5 == n", "assert n == 5.0", "assert x == 0.3", "assert x == 0.30000000000000004",
+    "assert f32 == 0.5", "assert arr == [0, 1, 2]", "assert arr.tolist() == [0, 1, 2]", "assert one == 7", "assert one == [7]",
+    "assert name == 'relu'", "assert name == 'tanh'", "assert pair == (1, 2)", "assert pair == [1, 2]", "assert items == [1, 2]",
+    "assert tags == {'a', 'b'}", "assert d == {'a': 1, 'b': [1.0, 2.0]}", "assert d == {'a': 1}", "assert nothing == None",
+    "assert dt == 'float64'", "assert dt == 'f8'", "assert dt == 'int64'", "assert flag == True", "assert big == 2**40",
+    "assert big == 1099511627776", "assert n in (4, 5)", "assert name in ['tanh']", "assert n == 5 and name == 'relu'",
+    "assert n == 5 and x > 1", "assert isinstance(n, int) and n == 5", "assert np.isclose(x, 0.3)", "assert np.isclose(0.3, x)",
+    "assert np.isclose(x, 0.31)", "assert np.allclose(arr, [0, 1, 2.0000001])", "assert np.allclose(arr, [0, 1, 3])",
+    "assert np.isclose(arr, [0, 1, 2])", "assert math.isclose(x, 0.3, rel_tol=1e-9)", "assert np.isclose(x, 0.31, atol=0.1)",
+    "assert frame_shape == (38400, 784)", "assert undefined_name == 3", "assert n == 5, 'a message'",
+]
+
+
+def run_like_a_kernel(examples, namespace):
+    from autograder.grade.kernel_side import _run_examples
+    from autograder.grade.verdict import kernel_examples
+
+    return _run_examples(kernel_examples(examples), namespace)
+
+
+@pytest.mark.parametrize("source", ASSERTS)
+def test_a_split_assert_passes_exactly_when_the_assert_does(source):
+    import doctest
+    import math
+
+    namespace = {"np": np, "math": math, **ANSWERS}
+    examples = parse_examples(f">>> {source}\n")
+    original = doctest.DocTestRunner(verbose=False).run(doctest.DocTestParser().get_doctest(f">>> {source}\n", dict(namespace), "t", None, 0),
+                                                       out=lambda text: None)
+    passed, report = judge_case(examples, run_like_a_kernel(examples, dict(namespace)), None)
+    assert passed == (original.failed == 0), report
+
+
+def test_the_kernel_never_sees_the_expected_literal():
+    from autograder.grade.verdict import kernel_examples
+
+    examples = parse_examples(">>> assert secret_answer(3) == 987654 and np.isclose(other(), 0.123456)\n")
+    sent = str(kernel_examples(examples))
+    assert "secret_answer(3)" in sent and "other()" in sent
+    assert "987654" not in sent and "0.123456" not in sent
+    assert parse_examples(">>> assert 0 <= accuracy <= 1\n")[0].parts == ()  # nothing to lift: an ordinary example
+
+
+def test_a_liar_fails_a_split_assert():
+    class Liar(int):
+        def __eq__(self, other):
+            return True
+        __hash__ = int.__hash__
+
+    examples = parse_examples(">>> assert answer == 42\n")
+    replies = run_like_a_kernel(examples, {"answer": Liar(0)})
+    assert judge_case(examples, replies, None) == (False, "Failed example:\n    assert answer == 42\nAssertionError: answer == 42 does not hold.\n")
+    forged = [{"output": "", "exception": None, "value": encode_value(True)}]  # a hooked kernel says "it passed"
+    assert judge_case(examples, forged, None)[0] is False
+
+
+def test_printing_still_fails_an_assert_as_in_doctest():
+    examples = parse_examples(">>> assert noisy() == 1\n")
+    replies = run_like_a_kernel(examples, {"noisy": lambda: print("debug") or 1})
+    assert judge_case(examples, replies, None)[0] is False

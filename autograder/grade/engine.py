@@ -196,7 +196,7 @@ class _SubmissionRun:
         request_id = secrets.token_hex(16)
         request = tests.kernel_request(request_id, which)
         request.update(snapshot=self.snapshot_key, checkpoint=cell is not None, from_checkpoint=which == "hidden")
-        code = _runner_code("run", f"{request!r}, globals()")
+        code = _runner_code("run", f"{request!r}, __builtins__.globals()")
         outcome = await self._run(kernel, code, store_history=False, result_mimetype=kernel_side.RESULT_MIMETYPE)
         payload = self._reply(outcome, request_id, KERNEL_RESULT_SCHEMA, f"the {which} tests of {question}", cell)
         if payload is not None:
@@ -225,7 +225,7 @@ class _SubmissionRun:
             request_id = secrets.token_hex(16)
             cell_timeout = self.setup.limits.cell_timeout
             request = probe.kernel_request(request_id, self.setup.suite, self.snapshot_key, cell_timeout)
-            code = _runner_code("probe", f"{request!r}, globals()")
+            code = _runner_code("probe", f"{request!r}, __builtins__.globals()")
             outcome = await self._run(kernel, code, store_history=False, result_mimetype=kernel_side.RESULT_MIMETYPE,
                                       timeout=probe.budget(cell_timeout) + 10)
             payload = self._reply(outcome, request_id, PROBE_RESULT_SCHEMA, f"probe {probe.name}", None)
@@ -312,11 +312,14 @@ _REAL_BUILTINS = (
 
 
 def _runner_code(function: str, arguments: str) -> str:
-    """Code that defines the in-kernel runner in a private namespace and calls one of its functions."""
+    """Code that defines the in-kernel runner in a private namespace and calls one of its functions.
+
+    It names no global but its own: a notebook may define ``compile``, ``exec`` or ``globals``.
+    """
     return (
         f"__builtins__ = {_REAL_BUILTINS}\n"
-        "_grader_runner_ = {'__name__': 'grader_runner'}\n"
-        f"exec(compile({_RUNNER_SOURCE!r}, '<grader>', 'exec'), _grader_runner_)\n"
+        "_grader_runner_ = {'__name__': 'grader_runner', '__builtins__': __builtins__}\n"
+        f"__builtins__.exec(__builtins__.compile({_RUNNER_SOURCE!r}, '<grader>', 'exec'), _grader_runner_)\n"
         f"_grader_runner_[{function!r}]({arguments})\n"
         "del _grader_runner_\n"
     )

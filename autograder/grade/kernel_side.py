@@ -175,6 +175,8 @@ def encode_value(value, depth=0):
             return {"t": "frame", "columns": columns, "data": data, "index": encode_value(value.index.to_numpy(), depth + 1)}
         return {"t": "series", "values": encode_value(value.to_numpy(), depth + 1), "index": encode_value(value.index.to_numpy(), depth + 1)}
     numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(value, numpy.dtype) and not value.fields:
+        return {"t": "dtype", "v": str(value.str)}
     if numpy is not None and isinstance(value, numpy.generic):
         return encode_value(value.item(), depth)
     if numpy is not None and isinstance(value, numpy.ndarray):

@@ -21,6 +21,7 @@ from .engine import grade_submission
 from .scoring import REFERENCES_FILE, TestSuite, load_test_suite
 from .setup import grading_setup
 from .submissions import Submission
+from .verdict import reply_positions
 
 
 def needs_references(suite: TestSuite) -> bool:
@@ -41,12 +42,13 @@ def capture_references(tests_dir: Path, solution: Path, *, limits: Limits, kerne
     references: dict[str, dict[str, dict[str, Any]]] = {}
     for question in suite.questions:
         for case in question.spec.cases:
+            positions = reply_positions(question.examples[case.index])
             for index, example in enumerate(question.examples[case.index]):
                 if example.comparator is None:
                     continue
                 where = f"{question.name}, case {case.index + 1}, example {index + 1} ({example.source.strip()[:60]!r})"
                 try:
-                    reply = captured[question.name][case.index]["examples"][index]
+                    reply = captured[question.name][case.index]["examples"][positions[index]]
                 except (KeyError, IndexError, TypeError):
                     raise GraderError(f"{where}: the solution's tests did not run, so it has no reference value") from None
                 if reply["exception"] is not None or reply["value"] is None:

@@ -22,7 +22,7 @@ from ..errors import GraderError
 from ..testfiles import TestCaseSpec, TestFileSpec, read_tests_dir
 from .results import CaseResult, QuestionResult
 from .values import ValueDecodeError, decode_value, guessable
-from .verdict import ExampleSpec, judge_case, parse_examples
+from .verdict import ExampleSpec, judge_case, kernel_examples, parse_examples
 
 Which = Literal["all", "public", "hidden"]
 """A subset of a question's cases: public ones run at its check cell, hidden ones after the last cell."""
@@ -61,7 +61,7 @@ class QuestionTests:
         """What the in-kernel runner needs for the ``which`` cases: their code only (no expected output, no points)."""
         cases = self.select(which)
         if self.spec.ok_format:
-            test_file = {"ok_format": True, "cases": [[e.kernel_request() for e in self.examples[c.index]] for c in cases]}
+            test_file = {"ok_format": True, "cases": [kernel_examples(self.examples[c.index]) for c in cases]}
         else:
             test_file = {"ok_format": False, "source": _python_cases_source(self.source, cases)}
         return {"request_id": request_id, "question": self.name, "files": [test_file]}
@@ -94,6 +94,8 @@ class QuestionTests:
                 except ValueDecodeError:
                     continue
             elif example.exc_msg is None and example.want.strip() not in ("", "True", "False", "None"):
+                return True
+            elif any(part.check is not None and not part.check.guessable for part in example.parts):
                 return True
         return False
 

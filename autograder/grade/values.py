@@ -32,6 +32,7 @@ import numpy as np
 from ..errors import GraderError
 
 KINDS = ("auto", "exact", "allclose", "set", "shape")
+_DTYPE = re.compile(r"[<>|=]?[a-zA-Z]\d{0,3}(\[[a-z]+\])?")
 _DIRECTIVE = re.compile(r"#\s*value\b(?::\s*(?P<spec>[^#\n]*))?\s*$")
 
 
@@ -94,7 +95,7 @@ def decode_value(data: Any, depth: int = 0) -> Any:
             return float(str(data["v"]))
         if kind in ("list", "tuple", "set"):
             items = [decode_value(item, depth + 1) for item in _list(data["v"])]
-            return items if kind == "list" else tuple(items) if kind == "tuple" else _Set(items)
+            return items if kind == "list" else tuple(items) if kind == "tuple" else SetValue(items)
         if kind == "dict":
             return {_hashable(decode_value(k, depth + 1)): decode_value(v, depth + 1) for k, v in _list(data["v"])}
         if kind == "ndarray":
@@ -106,19 +107,24 @@ def decode_value(data: Any, depth: int = 0) -> Any:
             return {"columns": columns, "data": dict(zip(columns, values, strict=True)), "index": decode_value(data["index"], depth + 1)}
         if kind == "series":
             return {"values": decode_value(data["values"], depth + 1), "index": decode_value(data["index"], depth + 1)}
+        if kind == "dtype":
+            text = str(data["v"])
+            if not _DTYPE.fullmatch(text):
+                raise ValueDecodeError("a malformed dtype")
+            return np.dtype(text)
         if kind == "repr":
-            return _Repr(str(data["v"]))
+            return ReprValue(str(data["v"]))
     except (KeyError, TypeError, ValueError, binascii.Error, OSError) as error:
         raise ValueDecodeError(f"a malformed {kind} value ({type(error).__name__})") from None
     raise ValueDecodeError(f"an unknown value type {kind[:40]!r}")
 
 
-class _Set(list):
+class SetValue(list):
     """A decoded set: its elements, compared without order."""
 
 
 @dataclass(frozen=True)
-class _Repr:
+class ReprValue:
     """An object the kernel could only describe by its repr: compared as that text."""
 
     text: str
@@ -161,8 +167,8 @@ def _compare(expected: Any, actual: Any, comparator: Comparator) -> str | None:
         if numeric_got is None:
             return f"expected a number or numeric array, got {_kind(actual)}"
         return _compare_arrays(numeric_want, numeric_got, comparator)
-    if isinstance(expected, _Set):
-        return None if isinstance(actual, _Set) and _same_multiset(expected, actual, comparator) else "a different set"
+    if isinstance(expected, SetValue):
+        return None if isinstance(actual, SetValue) and _same_multiset(expected, actual, comparator) else "a different set"
     if isinstance(expected, dict):
         if not isinstance(actual, dict) or set(expected) != set(actual):
             return "different keys" if isinstance(actual, dict) else f"expected a mapping, got {_kind(actual)}"
@@ -203,11 +209,11 @@ def _compare_arrays(want: np.ndarray, got: np.ndarray, comparator: Comparator) -
 
 def _numeric(value: Any) -> np.ndarray | None:
     """The value as a numeric array, if it is a number, a numeric array, or a (nested) list/tuple of numbers."""
-    if isinstance(value, (bool, int, float)) and not isinstance(value, _Set):
+    if isinstance(value, (bool, int, float)) and not isinstance(value, SetValue):
         return np.asarray(value)
     if isinstance(value, np.ndarray):
         return value if value.dtype.kind in "biuf" else None
-    if isinstance(value, (list, tuple)) and not isinstance(value, _Set) and value:
+    if isinstance(value, (list, tuple)) and not isinstance(value, SetValue) and value:
         try:
             array = np.asarray(value)
         except (ValueError, TypeError):
@@ -238,7 +244,7 @@ def _same_multiset(want: list, got: list, comparator: Comparator) -> bool:
 
 
 def _kind(value: Any) -> str:
-    if isinstance(value, _Repr):
+    if isinstance(value, ReprValue):
         return "an object"
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"

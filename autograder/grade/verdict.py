@@ -6,7 +6,9 @@ example's source, and gets back per example what it printed, the exception it ra
 outside the student's reach, each example is judged as doctest's own runner would
 (``doctest.OutputChecker``, the example's ``# doctest:`` options, expected exceptions),
 except that a ``# value`` example is compared with the reference value computed from
-the master notebook at release (``grade.references``), with the comparator it states.
+the master notebook at release (``grade.references``), with the comparator it states,
+and an ``assert`` whose expected value is a literal (``assert f(3) == 9``) is split
+so that the kernel computes ``f(3)`` and the grader compares it (``grade.asserts``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import doctest
 from dataclasses import dataclass
 from typing import Any
 
+from .asserts import LiftedPart, split_assert
 from .values import Comparator, ValueDecodeError, compare, decode_value, value_directive
 
 MAX_REPORT = 4000
@@ -28,19 +31,39 @@ class ExampleSpec:
     options: dict[int, bool]
     comparator: Comparator | None
     """Set for a ``# value`` example: its value is compared with the reference."""
+    parts: tuple[LiftedPart, ...] = ()
+    """Set for an assert with literal expectations: what the kernel runs instead, piece by piece."""
 
-    def kernel_request(self) -> dict:
-        """What the kernel is told: the source, and whether to send the value back. Never ``want``."""
-        return {"source": self.source, "value": self.comparator is not None}
+    def kernel_requests(self) -> list[dict]:
+        """What the kernel is told: sources, and whether to send values back. Never ``want`` or a literal."""
+        if self.parts:
+            return [{"source": part.source, "value": part.check is not None} for part in self.parts]
+        return [{"source": self.source, "value": self.comparator is not None}]
 
 
 def parse_examples(code: str, name: str = "test") -> tuple[ExampleSpec, ...]:
     """A case's doctest examples (raises ``GraderError`` for a bad ``# value`` directive)."""
-    examples = doctest.DocTestParser().get_examples(code, name)
-    return tuple(
-        ExampleSpec(e.source, e.want, e.exc_msg, dict(e.options), value_directive(e.source))
-        for e in examples
-    )
+    specs = []
+    for e in doctest.DocTestParser().get_examples(code, name):
+        comparator = value_directive(e.source)
+        liftable = comparator is None and e.exc_msg is None and not e.want.strip()
+        parts = (split_assert(e.source) if liftable else None) or []
+        specs.append(ExampleSpec(e.source, e.want, e.exc_msg, dict(e.options), comparator, tuple(parts)))
+    return tuple(specs)
+
+
+def reply_positions(examples: tuple[ExampleSpec, ...]) -> list[int]:
+    """Where each example's first reply is, in the kernel's replies for its case."""
+    positions, position = [], 0
+    for example in examples:
+        positions.append(position)
+        position += len(example.kernel_requests())
+    return positions
+
+
+def kernel_examples(examples: tuple[ExampleSpec, ...]) -> list[dict]:
+    """A case's examples as the kernel runs them, in order (a split assert is several)."""
+    return [request for example in examples for request in example.kernel_requests()]
 
 
 def judge_case(examples: tuple[ExampleSpec, ...], replies: Any, references: dict[int, Any] | None) -> tuple[bool, str]:
@@ -50,13 +73,23 @@ def judge_case(examples: tuple[ExampleSpec, ...], replies: Any, references: dict
     example without one is judged by its printed output against ``want`` instead (public
     tests in a student's release have no references). Malformed replies fail the case.
     """
-    if not isinstance(replies, list) or len(replies) != len(examples):
+    if not isinstance(replies, list) or len(replies) != sum(len(e.kernel_requests()) for e in examples):
         return False, "the test runner returned a wrong number of examples"
+    if not all(isinstance(reply, dict) for reply in replies):
+        return False, "the test runner returned a malformed reply"
     checker = doctest.OutputChecker()
-    for index, (example, reply) in enumerate(zip(examples, replies, strict=True)):
-        if not isinstance(reply, dict):
-            return False, "the test runner returned a malformed reply"
+    position = 0
+    for index, example in enumerate(examples):
         flags = sum(flag for flag, on in example.options.items() if on)
+        if example.parts:
+            position += len(example.parts)
+            if not example.options.get(doctest.SKIP):
+                failure = _judge_parts(checker, example, replies[position - len(example.parts):position], flags)
+                if failure:
+                    return False, failure
+            continue
+        reply = replies[position]
+        position += 1
         if example.options.get(doctest.SKIP):
             continue
         got = str(reply.get("output", ""))
@@ -80,6 +113,25 @@ def judge_case(examples: tuple[ExampleSpec, ...], replies: Any, references: dict
         if not checker.check_output(example.want, got, flags):
             return False, _report(example, checker.output_difference(_as_doctest_example(example), got, flags))
     return True, ""
+
+
+def _judge_parts(checker: doctest.OutputChecker, example: ExampleSpec, replies: list[dict], flags: int) -> str:
+    """Why a split assert fails (its first failing part), or "" when every part holds, as the assert would."""
+    for part, reply in zip(example.parts, replies, strict=True):
+        if reply.get("exception") is not None:
+            return _report(example, f"Exception raised:\n{_indent(str(reply['exception']))}")
+        if part.check is None:
+            continue
+        try:
+            value = decode_value(reply.get("value"))
+        except ValueDecodeError as error:
+            return _report(example, f"The value of {part.source.strip()} could not be read ({error}).")
+        if not part.check.holds(value):
+            return _report(example, f"AssertionError: {part.check.text} does not hold.\n")
+    got = "".join(str(reply.get("output", "")) for reply in replies)
+    if not checker.check_output(example.want, got, flags):
+        return _report(example, checker.output_difference(_as_doctest_example(example), got, flags))
+    return ""
 
 
 def _exception_matches(checker: doctest.OutputChecker, want: str, got: str, flags: int) -> bool:

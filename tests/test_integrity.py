@@ -1,0 +1,120 @@
+"""Notebooks that forge, subvert, lie and leak gain nothing from the questions decided in the grader.
+
+Each notebook in ``tests/submissions/hostile/`` named below answers q1 honestly, answers
+the rest wrongly, and attacks the way a student who read this repository's source
+would: IPython hooks that answer for the runner or rewrite its reply, an audit hook, a
+profiler, a thread, a subverted ``__import__``, shadowed names, objects that equal
+anything, and code that tries to bring hidden test code back to the student.
+
+q2 (printed output), q3 (a ``# value`` compared with a reference) and q4 (an assert with
+a literal expectation, split by the grader) are decided in the grader: every notebook
+scores exactly its honest q1 there, and no hidden code reaches its feedback or the
+student-visible fields of its Gradescope results. q5 (``assert cube(2) > 7``) is an assert
+decided in the kernel, which the student controls: it is the control that shows each
+forging attack really works (README, Security model: what remains in reach).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import nbformat
+import pytest
+from helpers import REPO, ok_test_file, run_grader, write_notebook, write_tests
+
+from autograder.grade.results import SubmissionResult
+from autograder.gradescope.results import gradescope_results
+
+pytestmark = pytest.mark.slow
+
+HOSTILE = REPO / "tests" / "submissions" / "hostile"
+MARKER = "zq_hidden_marker"
+HIDDEN_CODE = [MARKER, "square(7)", "squares(4)", "cube(2)"]
+TESTS = {
+    "q1": ok_test_file("q1", (">>> assert value == 1\n", False)),
+    "q2": ok_test_file("q2", (f">>> {MARKER} = 1\n>>> square(7)\n49\n", True)),
+    "q3": ok_test_file("q3", (f">>> {MARKER} = 1\n>>> squares(4)  # value\n[0, 1, 4, 9]\n", True)),
+    "q4": ok_test_file("q4", (f">>> {MARKER} = 1\n>>> assert cube(2) == 8\n", True)),
+    "q5": ok_test_file("q5", (f">>> {MARKER} = 1\n>>> assert cube(2) > 7\n", True)),
+}
+REFERENCES = {"q3": {"0": {"1": {"t": "list", "v": [{"t": "int", "v": str(n * n)} for n in range(4)]}}}}
+DECIDED_IN_THE_GRADER = {"q1": 1, "q2": 0, "q3": 0, "q4": 0}
+ATTACKS = ["forge_pre_run_cell", "forge_input_transformer", "forge_display_publisher", "forge_displayhook", "forge_audit_hook",
+           "forge_profiler", "forge_thread", "doctest_subversion", "shadow_namespace", "liar_objects", "leak_everywhere"]
+FORGES_THE_KERNEL_VERDICT = ["forge_input_transformer", "forge_display_publisher", "forge_profiler", "doctest_subversion"]
+"""Single-reply forgers: they do win q5, decided in the kernel (the control)."""
+DETECTED = ["forge_pre_run_cell", "forge_audit_hook"]
+"""Answer before the runner does: a second reply, reported as tampering; the tests it hit score 0, q1's too."""
+
+
+HONEST_NAMES = """\
+# Right answers, next to globals that happen to share a builtin's name (the runner must not need them).
+value = 1
+def square(x):
+    return x * x
+def squares(n):
+    return [square(i) for i in range(n)]
+def cube(x):
+    return x ** 3
+def compile(model):
+    return model
+exec, globals, eval, print, isinstance = "summary", {}, None, None, None
+"""
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("integrity")
+    tests = write_tests(root / "tests", TESTS)
+    (tests / "references.json").write_text(json.dumps(REFERENCES))
+    (root / "submissions").mkdir()
+    for name in ATTACKS:
+        shutil.copy(HOSTILE / f"{name}.ipynb", root / "submissions")
+    write_notebook(root / "submissions" / "honest_names.ipynb", [nbformat.v4.new_code_cell(HONEST_NAMES)])
+    result = run_grader("grade", "--tests", str(tests), str(root / "submissions"), "--output", str(root / "out"),
+                        "--require-isolation", "--cell-timeout", "20", "--workers", "2", cwd=root, timeout=900)
+    assert result.returncode == 0, result.stderr
+    return root / "out"
+
+
+def result_of(out, name: str) -> dict:
+    return json.loads((out / "results" / f"{name}.json").read_text())
+
+
+@pytest.mark.parametrize("name", ATTACKS)
+def test_an_attack_gains_nothing_decided_in_the_grader(graded, name):
+    result = result_of(graded, name)
+    assert result["status"] == "graded", result.get("error")
+    scores = {q["name"]: q["score"] for q in result["questions"]}
+    expected = DECIDED_IN_THE_GRADER | ({"q1": 0} if name in DETECTED else {})
+    assert {q: scores[q] for q in DECIDED_IN_THE_GRADER} == expected, result["problems"]
+
+
+@pytest.mark.parametrize("name", ATTACKS)
+def test_no_hidden_code_reaches_the_student(graded, name):
+    result = SubmissionResult.from_json((graded / "results" / f"{name}.json").read_text())
+    student_sees = (graded / "feedback" / f"{name}.md").read_text() + json.dumps(gradescope_results(result, 1.0))
+    assert [code for code in HIDDEN_CODE if code in student_sees] == []
+
+
+def test_right_answers_score_in_full_whatever_the_globals_are_called(graded):
+    result = result_of(graded, "honest_names")
+    assert (result["score"], result["problems"]) == (5, [])
+
+
+def test_the_control_forging_works_where_the_kernel_decides(graded):
+    """Proof the attacks are real: the same forgeries win q5, whose assert is judged in the kernel."""
+    won = {name: next(q["score"] for q in result_of(graded, name)["questions"] if q["name"] == "q5") for name in ATTACKS}
+    assert [name for name in FORGES_THE_KERNEL_VERDICT if won[name] != 1] == []
+
+
+def test_answering_first_is_reported_as_tampering(graded):
+    for name in DETECTED:
+        assert any(p["kind"] == "tampering" for p in result_of(graded, name)["problems"]), name
+
+
+def test_a_kernel_that_dies_shouting_hidden_code_keeps_it_for_staff(graded):
+    result = result_of(graded, "leak_everywhere")
+    died = [p for p in result["problems"] if p["kind"] == "kernel_died"]
+    assert died and any(MARKER in p.get("detail", "") for p in died)  # the instructor's copy has the last words
