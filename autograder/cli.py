@@ -171,8 +171,9 @@ def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, me
     target = target.with_limits(
         cell_timeout=cell_timeout, timeout=timeout, memory=parse_size(memory) if memory is not None else None
     )
-    backend = selected_isolation(isolation, require_isolation, docker_image)
     suite = load_test_suite(target.tests_dir)
+    suite.require_references(target.tests_dir)
+    backend = selected_isolation(isolation, require_isolation, docker_image)
     submissions = find_submissions([Path(p) for p in submission_paths])
     if not submissions:
         raise GraderError("no .ipynb submissions found")

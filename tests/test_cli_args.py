@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import COURSE_TOML
+from helpers import COURSE_TOML, ok_test_file, write_tests
 
 from autograder.cli import main
 
@@ -75,3 +75,11 @@ def test_outside_a_course(tmp_path: Path, monkeypatch):
 def test_usage_errors_name_the_option(course, args, option):
     result = invoke(*args)
     assert result.exit_code == 2 and option in result.output and "Traceback" not in result.output, result.output
+
+
+def test_hidden_value_examples_need_their_references(course, monkeypatch):
+    """Without references.json a '# value' example would be judged by printed text: refuse, and say how to fix it."""
+    monkeypatch.setattr("autograder.cli.selected_isolation", lambda *args: pytest.fail("isolation chosen before the tests were checked"))
+    tests = write_tests(course / "tests", {"q1": ok_test_file("q1", (">>> f(2)  # value\n4\n", True))})
+    (course / "sub.ipynb").write_text("{}")
+    one_error(invoke("grade", "--tests", str(tests), "sub.ipynb"), "q1 case 1", "run `grader release`")

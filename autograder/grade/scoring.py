@@ -145,6 +145,19 @@ class TestSuite:
     def max_score(self) -> float:
         return sum(q.max_score for q in self.questions)
 
+    def require_references(self, directory: Path) -> None:
+        """Refuse to grade hidden ``# value`` examples that have no reference value (a bundle from before
+        ``grader release`` computed them, or a lost ``references.json``): they would silently fall back to
+        comparing printed text."""
+        missing = [
+            f"{q.name} case {case.index + 1}"
+            for q in self.questions for case in q.spec.hidden_cases
+            if any(e.comparator is not None and i not in q.references.get(case.index, {}) for i, e in enumerate(q.examples[case.index]))
+        ]
+        if missing:
+            raise GraderError(f"{directory}: '# value' examples without reference values in {', '.join(missing[:5])}"
+                              f"{' ...' if len(missing) > 5 else ''}; run `grader release` to compute {REFERENCES_FILE}")
+
 
 def load_test_suite(directory: Path) -> TestSuite:
     specs = read_tests_dir(directory)

@@ -51,6 +51,7 @@ def grade(root: Path) -> dict:
     config = json.loads((source / "config.json").read_text(encoding="utf-8"))
     notebook = find_submission(root / "submission", config["assignment"])
     suite = load_test_suite(source / "tests")
+    suite.require_references(source / "tests")
     shutil.rmtree(source / "tests")  # in memory now; gone from disk before the submission runs
     isolation = select_isolation("auto")
     if isolation.warning:
