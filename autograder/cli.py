@@ -44,13 +44,14 @@ def isolation_options(command):
                            help="With --isolation docker: the image kernels run in (docker/Dockerfile).")(command)
     return click.option("--isolation", type=click.Choice(BACKENDS), default="auto",
                         show_default=True, help="How notebooks are isolated: auto picks bwrap, else docker, where it "
-                        "works, else none (see README, Security model).")(command)
+                        "works; if neither does, grade stops (check and validate fall back to none). none: no sandbox, "
+                        "for trusted code (see README, Security model).")(command)
 
 
-def selected_isolation(isolation: str, require_isolation: bool, docker_image: str):
+def selected_isolation(isolation: str, require_isolation: bool, docker_image: str, *, unsandboxed_fallback: bool = False):
     from .sandbox import select_isolation
 
-    backend = select_isolation(isolation, require_isolation, docker_image)
+    backend = select_isolation(isolation, require_isolation, docker_image, unsandboxed_fallback=unsandboxed_fallback)
     if backend.warning:
         click.echo(backend.warning, err=True)
     return backend
@@ -188,6 +189,13 @@ def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, me
     click.echo(gradebook_table(summary.results, suite.names, suite.max_score))
     click.echo(f"\n{summary.graded} graded, {summary.kept} unchanged, {summary.errors} could not be graded; "
                f"results in {output_dir}/ (grades.csv, results/, feedback/)")
+    if summary.stopped:
+        raise GraderError(f"stopped early: {summary.stopped}; {summary.not_started} submission(s) not started. "
+                          "What was graded is kept; fix the cause and run the same command again")
+    if summary.failed:
+        names = ", ".join(r.submission for r in summary.failed[:5]) + (" ..." if len(summary.failed) > 5 else "")
+        raise GraderError(f"the grader failed on {len(summary.failed)} submission(s) ({names}): {summary.failed[0].error}. "
+                          "They have no grade (blank in grades.csv); run the same command again to grade them")
 
 
 @main.command()
@@ -224,7 +232,7 @@ def validate(assignments, all_, workers, as_json, isolation, docker_image, requi
     if all_ == bool(assignments):
         raise GraderError("give assignment ids or --all" + (", not both" if all_ else ""))
     targets = list(course.assignments) if all_ else [course.assignment(a) for a in assignments]
-    backend = selected_isolation(isolation, require_isolation, docker_image)
+    backend = selected_isolation(isolation, require_isolation, docker_image, unsandboxed_fallback=True)  # the course's own code
     reports = validate_assignments(course, targets, backend, workers or os.cpu_count() or 1)
     click.echo(report_json(reports) if as_json else "\n\n".join(report_text(r) for r in reports))
     failed = [r.assignment for r in reports if not r.passed]
@@ -251,7 +259,7 @@ def check(notebooks, isolation, docker_image, require_isolation):
     """
     from .check import check_notebook, format_check_report
 
-    backend = selected_isolation(isolation, require_isolation, docker_image)
+    backend = selected_isolation(isolation, require_isolation, docker_image, unsandboxed_fallback=True)  # one's own notebook
     failing = []
     for notebook in notebooks:
         report = check_notebook(notebook, backend)

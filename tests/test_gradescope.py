@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -124,3 +125,20 @@ def test_requirements_pin_what_the_course_tested_with(zips):
         requirement = Requirement(pin)
         assert metadata.version(requirement.name).split("+")[0] in requirement.specifier, pin
     assert any(pin.startswith("otter-grader==") for pin in pins) and any(pin.startswith("torch==") for pin in pins)
+
+
+def test_a_grader_failure_is_no_score_not_a_zero(zips, tmp_path: Path):
+    """A broken bundle (its tests gone) is the grader's failure: no results.json and a non-zero exit, which
+    Gradescope shows as an autograder failure with no score, never as 0 points."""
+    root = tmp_path / "autograder"
+    (root / "source").mkdir(parents=True)
+    (root / "submission").mkdir()
+    with zipfile.ZipFile(zips["hw03"]) as archive:
+        archive.extractall(root / "source")
+    shutil.rmtree(root / "source" / "tests")
+    (root / "submission" / "hw03.ipynb").write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    os.chmod(root / "source" / "run_autograder", 0o755)
+    env = {**os.environ, "GRADESCOPE_ROOT": str(root), "GRADER_PYTHON": sys.executable}
+    process = subprocess.run([str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True, timeout=600)
+    assert process.returncode != 0 and "grader failure (not the submission's fault" in process.stderr
+    assert not (root / "results" / "results.json").exists()

@@ -6,7 +6,6 @@ The docker backend cannot run here (no Docker engine): this is as far as it is t
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from autograder.course import Limits
 from autograder.errors import GraderError
 from autograder.sandbox import select_isolation
 from autograder.sandbox.base import SandboxPaths
-from autograder.sandbox.bwrap import BwrapIsolation
+from autograder.sandbox.bwrap import BwrapIsolation, python_roots
 from autograder.sandbox.docker import DockerIsolation
 
 LIMITS = Limits(cell_timeout=30, timeout=300, memory=2 * 2**30, processes=128)
@@ -73,10 +72,12 @@ def test_bwrap_command(paths: SandboxPaths):
     assert inside[-3:] == ["--remount-ro", "/", "--"]
     support = inside.index("/sandbox/table.csv")
     assert inside[support - 2:support] == ["--ro-bind", str(paths.workdir / "table.csv")]
-    home, python_root = os.path.expanduser("~"), str(Path(sys.base_prefix).resolve())
-    for source in pairs(inside, "--ro-bind") + pairs(inside, "--bind"):
+    home, roots = os.path.expanduser("~"), [str(root) for root in python_roots()]
+    for source in pairs(inside, "--ro-bind") + pairs(inside, "--bind"):  # of the home directory, at most the Python installs
         assert source != home
-        assert not source.startswith(home + "/") or source.startswith(python_root), source
+        assert not source.startswith(home + "/") or any(source == root or source.startswith(root + "/") for root in roots), source
+    private_tmp = inside.index("--tmpfs")
+    assert inside[private_tmp + 1] == "/tmp" and all(inside.index(root) > private_tmp for root in roots)  # a venv under /tmp stays visible
     assert "SECRET_TOKEN" not in " ".join(inside)
     assert "COURSE_DATA" in pairs(inside, "--setenv")
     assert (launch.transport, launch.interrupt_mode) == ("ipc", "message")
@@ -92,11 +93,11 @@ def backends(monkeypatch):
     set ``backends["bwrap"]``/``backends["docker"]`` to False to make one fail, with the reason above."""
     works = {"bwrap": True, "docker": True}
     monkeypatch.setattr(sandbox, "bwrap_works", lambda: (works["bwrap"], "" if works["bwrap"] else BWRAP_FAILS))
-    monkeypatch.setattr(sandbox, "docker_works", lambda: (works["docker"], "" if works["docker"] else DOCKER_FAILS))
+    monkeypatch.setattr(sandbox, "docker_works", lambda image: (works["docker"], "" if works["docker"] else DOCKER_FAILS))
     return works
 
 
-# The fallback policy, one row per combination of working backends: what ``auto`` picks.
+# The policy, one row per combination of working backends: what ``auto`` picks.
 AUTO = [
     (True, True, "bwrap"),
     (True, False, "bwrap"),
@@ -106,25 +107,31 @@ AUTO = [
 
 
 @pytest.mark.parametrize("bwrap, docker, picked", AUTO)
-def test_auto_prefers_bwrap_then_docker_then_none(backends, bwrap, docker, picked):
+def test_grading_never_falls_back_to_no_sandbox(backends, bwrap, docker, picked):
+    """``grader grade``: bwrap, else docker, else stop, saying why each failed and how to fix it."""
     backends.update(bwrap=bwrap, docker=docker)
-    backend = select_isolation("auto")
-    assert backend.name == picked
-    if picked == "none":  # the fallback says it runs unsandboxed, and why each backend failed
-        assert "--isolation none" in backend.warning and BWRAP_FAILS in backend.warning and DOCKER_FAILS in backend.warning
-    else:
-        assert backend.warning is None
+    if picked != "none":
+        backend = select_isolation("auto")
+        assert backend.name == picked and backend.warning is None
+        return
+    with pytest.raises(GraderError, match="no sandbox works here, so nothing was graded") as refused:
+        select_isolation("auto")
+    message = str(refused.value)
+    assert BWRAP_FAILS in message and DOCKER_FAILS in message
+    assert "apt-get install bubblewrap" in message and "docker build" in message and "--isolation none" in message
 
 
 @pytest.mark.parametrize("bwrap, docker, picked", AUTO)
-def test_require_isolation_accepts_any_sandbox_and_refuses_none(backends, bwrap, docker, picked):
+def test_check_and_validate_may_fall_back_unless_isolation_is_required(backends, bwrap, docker, picked):
     backends.update(bwrap=bwrap, docker=docker)
-    if picked != "none":
-        assert select_isolation("auto", require_isolation=True).name == picked
-        return
-    with pytest.raises(GraderError, match="--require-isolation: no sandboxing backend works here") as refused:
-        select_isolation("auto", require_isolation=True)
-    assert BWRAP_FAILS in str(refused.value) and DOCKER_FAILS in str(refused.value)
+    backend = select_isolation("auto", unsandboxed_fallback=True)
+    assert backend.name == picked
+    if picked == "none":  # the fallback says it runs unsandboxed, and why each backend failed
+        assert "--isolation none" in backend.warning and BWRAP_FAILS in backend.warning and DOCKER_FAILS in backend.warning
+        with pytest.raises(GraderError, match="no sandbox works here"):
+            select_isolation("auto", require_isolation=True, unsandboxed_fallback=True)
+    else:
+        assert select_isolation("auto", require_isolation=True, unsandboxed_fallback=True).name == picked
 
 
 @pytest.mark.parametrize("named, reason", [("bwrap", BWRAP_FAILS), ("docker", DOCKER_FAILS)])
@@ -132,7 +139,7 @@ def test_a_named_backend_is_used_or_fails_saying_why(backends, named, reason):
     """No fallback from a backend asked for by name, not even to the other sandbox."""
     assert select_isolation(named).name == named
     backends[named] = False
-    with pytest.raises(GraderError, match=f"^--isolation {named}: {reason}$"):
+    with pytest.raises(GraderError, match=f"^--isolation {named}: {reason} \\(to fix: "):
         select_isolation(named)
 
 

@@ -26,7 +26,7 @@ from . import kernel_side
 from .kernel import KernelSession, Outcome
 from .plan import Step, plan_steps
 from .probes import PROBE_RESULT_SCHEMA, Probe, not_run, probe_result
-from .results import KERNEL_RESULT_SCHEMA, CellError, Problem, ProblemKind, SubmissionResult
+from .results import KERNEL_RESULT_SCHEMA, CellError, Problem, ProblemKind, Status, SubmissionResult
 from .scoring import Which
 from .setup import GradingSetup
 from .submissions import Submission
@@ -37,10 +37,10 @@ MAX_ENAME = 100
 _RUNNER_SOURCE = Path(kernel_side.__file__).read_text(encoding="utf-8")
 
 
-def failed_result(submission: Submission, setup: GradingSetup, reason: str) -> SubmissionResult:
-    """Status ``error``, score 0: the submission could not be graded at all."""
+def ungraded_result(submission: Submission, setup: GradingSetup, reason: str, status: Status = "error") -> SubmissionResult:
+    """Status ``error`` (the submission's fault: score 0) or ``failed`` (the grader's: no score)."""
     result = _new_result(submission, setup)
-    result.status, result.error = "error", reason
+    result.status, result.error = status, reason
     result.questions = [setup.suite[name].score(None, None) for name in setup.suite.names]
     return result
 
@@ -72,7 +72,7 @@ async def grade_submission(
         if not notebook.cells:
             raise GraderError(f"{submission.name}: the notebook has no cells")
     except GraderError as exc:
-        return failed_result(submission, setup, str(exc).removeprefix(f"{submission.name}: "))
+        return ungraded_result(submission, setup, str(exc).removeprefix(f"{submission.name}: "))
     result = _new_result(submission, setup)
     run = _SubmissionRun(notebook, setup, result, probes, captured)
     scratch = Path(tempfile.mkdtemp(prefix="grader-submission-"))

@@ -58,6 +58,9 @@ def grades_csv(results: list[SubmissionResult], questions: list[str]) -> str:
     writer.writerow(["submission", "status", "score", "max_score", *questions])
     for result in sorted(results, key=lambda r: natural_key(r.submission)):
         by_name = {q.name: q.score for q in result.questions}
+        if result.status == "failed":  # no grade, not a zero
+            writer.writerow([result.submission, result.status, "", _number(result.max_score)] + [""] * len(questions))
+            continue
         writer.writerow(
             [result.submission, result.status, _number(result.score), _number(result.max_score)]
             + [_number(by_name.get(q, 0.0)) for q in questions]
@@ -69,6 +72,10 @@ def feedback_markdown(result: SubmissionResult) -> str:
     lines = [f"# Feedback: {result.submission}", ""]
     if result.status == "error":
         lines += [f"**This submission could not be graded:** {result.error}", "", f"Score: 0 / {_number(result.max_score)}", ""]
+        return "\n".join(lines)
+    if result.status == "failed":
+        lines += ["**Not graded yet:** the grader failed on this submission (not because of your notebook); "
+                  "course staff will grade it again.", ""]
         return "\n".join(lines)
     lines += [f"**Score: {_number(result.score)} / {_number(result.max_score)}**", ""]
     if result.timed_out:
@@ -116,6 +123,9 @@ def gradebook_table(results: list[SubmissionResult], questions: list[str], max_s
     lines = [f"{'submission':<{width}}{'status':<8}{'score':>10}  {cells(questions)}"]
     for result in sorted(results, key=lambda r: natural_key(r.submission)):
         by_name = {q.name: q.score for q in result.questions}
+        if result.status == "failed":
+            lines.append(f"{result.submission:<{width}}{result.status:<8}{'-':>10}  {cells('-' for _ in questions)}")
+            continue
         score = f"{_number(result.score)} / {_number(max_score)}"
         lines.append(f"{result.submission:<{width}}{result.status:<8}{score:>10}  {cells(_number(by_name.get(q, 0)) for q in questions)}")
     return "\n".join(lines)

@@ -11,8 +11,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-Status = Literal["graded", "error"]
-"""``graded``: the notebook ran and was scored; ``error``: the submission itself could not be graded."""
+Status = Literal["graded", "error", "failed"]
+"""``graded``: the notebook ran and was scored; ``error``: the submission itself could not be graded (not a
+notebook, empty...), which scores 0; ``failed``: the grader, the kernel launcher or the sandbox failed, not the
+student: no score is given (blank in every gradebook), and the next run grades it again."""
 ProblemKind = Literal[
     "cell_timeout",
     "cell_stuck",
@@ -140,7 +142,7 @@ class SubmissionResult:
     problems: list[Problem] = field(default_factory=list)
     cell_errors: list[CellError] = field(default_factory=list)
     error: str | None = None
-    """Why the submission could not be graded at all (status ``error``)."""
+    """Why the submission could not be graded at all (status ``error`` or ``failed``)."""
     timed_out: bool = False
     submission_sha256: str = ""
     tests_sha256: str = ""

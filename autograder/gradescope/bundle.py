@@ -3,7 +3,7 @@
 Layout (Gradescope unpacks it into ``/autograder/source/``)::
 
     setup.sh            installs Python 3.11 and requirements.txt into /autograder/venv
-    run_autograder      runs ``autograder.gradescope.run``; always leaves results.json
+    run_autograder      runs ``autograder.gradescope.run``: results.json, or no score when the grader fails
     requirements.txt    the exact versions of requirements.lock (the course was tested with them), CPU PyTorch
     config.json         the assignment, its kernel, limits and datasets
     grader/autograder/  this package's source, put on PYTHONPATH by run_autograder

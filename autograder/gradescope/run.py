@@ -1,8 +1,10 @@
-"""What ``run_autograder`` runs on Gradescope: grade the submission, always write results.json.
+"""What ``run_autograder`` runs on Gradescope: grade the submission, write results.json.
 
-Everything that can go wrong (no notebook, two notebooks, an unreadable file, a
-grader bug) ends as a results.json with 0 points and a message, never as a missing
-file. The hidden tests are read into memory and deleted from disk before the
+What is the submission's fault (no notebook, two notebooks, an unreadable file) ends
+as a results.json with 0 points and the reason. What is the grader's (a bug, a kernel
+that cannot start, a broken bundle) is never a zero: no results.json and a non-zero
+exit, which Gradescope shows as an autograder failure, without a score, for staff to
+rerun. The hidden tests are read into memory and deleted from disk before the
 submission's first cell runs, so no sandbox is needed to keep them out of its reach.
 """
 
@@ -26,17 +28,20 @@ from ..sandbox import select_isolation
 from .results import failure_results, gradescope_results
 
 
+class SubmissionProblem(GraderError):
+    """The submission cannot be graded, through its own fault: 0 points and the reason."""
+
+
 def main() -> int:
     root = Path(os.environ.get("GRADESCOPE_ROOT", "/autograder"))
     started = time.monotonic()
     try:
         results = grade(root)
-    except GraderError as exc:
+    except SubmissionProblem as exc:
         results = failure_results(f"**This submission could not be graded:** {exc}", time.monotonic() - started)
-    except Exception as exc:  # a grader bug: the student still gets a result and a reason
-        print(f"grader failure: {type(exc).__name__}: {exc}", file=sys.stderr)
-        results = failure_results("The autograder failed on this submission; please tell the course staff "
-                                  f"({type(exc).__name__}).", time.monotonic() - started)
+    except Exception as exc:  # the grader's failure: no results.json, so no score, and Gradescope says it failed
+        print(f"grader failure (not the submission's fault; no score written): {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     target = root / "results" / "results.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name("results.json.partial")
@@ -53,7 +58,7 @@ def grade(root: Path) -> dict:
     suite = load_test_suite(source / "tests")
     suite.require_references(source / "tests")
     shutil.rmtree(source / "tests")  # in memory now; gone from disk before the submission runs
-    isolation = select_isolation("auto")
+    isolation = select_isolation("auto", unsandboxed_fallback=True)  # Gradescope's container is the sandbox
     if isolation.warning:
         print(isolation.warning, file=sys.stderr)
     data_dir = source / "data"
@@ -61,8 +66,10 @@ def grade(root: Path) -> dict:
     setup = grading_setup(suite, isolation, limits=Limits(**config["limits"]), kernel_name=config["kernel"],
                           data_dir=data_dir, support_files=sorted(files.iterdir()) if files.is_dir() else ())
     result = asyncio.run(grade_submission(Submission(notebook.stem, notebook), setup))
+    if result.status == "error":
+        raise SubmissionProblem(result.error or "the notebook could not be run")
     if result.status != "graded":
-        raise GraderError(result.error or "the notebook could not be run")
+        raise GraderError(result.error or "the grader failed")
     return gradescope_results(result, time.monotonic() - started)
 
 
@@ -75,9 +82,9 @@ def find_submission(folder: Path, assignment_id: str) -> Path:
     if len(notebooks) == 1:
         return notebooks[0]
     if not notebooks:
-        raise GraderError(f"no notebook was submitted: upload {assignment_id}.ipynb")
+        raise SubmissionProblem(f"no notebook was submitted: upload {assignment_id}.ipynb")
     names = ", ".join(p.relative_to(folder).as_posix() for p in notebooks)
-    raise GraderError(f"{len(notebooks)} notebooks were submitted ({names}): upload only {assignment_id}.ipynb")
+    raise SubmissionProblem(f"{len(notebooks)} notebooks were submitted ({names}): upload only {assignment_id}.ipynb")
 
 
 if __name__ == "__main__":

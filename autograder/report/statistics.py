@@ -56,7 +56,7 @@ class CourseworkStats:
 
     @property
     def totals(self) -> list[float]:
-        return [r.score for r in self.results]
+        return [r.score for r in self.results if r.status != "failed"]
 
     @property
     def with_problems(self) -> list[SubmissionResult]:
@@ -85,8 +85,9 @@ def compute_stats(results: list[SubmissionResult]) -> CourseworkStats:
     graded = [r for r in results if r.status == "graded"]
     names = list(dict.fromkeys(q.name for r in results for q in r.questions))
     for name in names:
-        found = [q for r in results for q in r.questions if q.name == name]
-        stats.questions.append(QuestionStats(name, max(q.max_score for q in found), tuple(q.score for q in found)))
+        found = [(r.status, q) for r in results for q in r.questions if q.name == name]
+        scores = tuple(q.score for status, q in found if status != "failed")  # a grader failure is no score, not 0
+        stats.questions.append(QuestionStats(name, max(q.max_score for _, q in found), scores))
     cases: dict[str, TestStats] = {}
     for result in graded:
         for question in result.questions:

@@ -1,9 +1,12 @@
 """Isolation backends: how a submission's kernel is launched and what contains it.
 
-``auto`` picks the strongest backend that works on this machine (probed at start-up):
-``bwrap`` where bubblewrap can create its namespaces, else ``docker`` where an engine
-answers, else ``none`` with a warning.
-``--require-isolation`` turns that fallback into an error.
+``auto`` picks the strongest backend that works on this machine (probed at start-up
+by running Python in a real sandbox): ``bwrap`` where bubblewrap can create its
+namespaces, else ``docker`` where an engine runs the grading image. If neither works,
+grading stops and says why: unsandboxed grading happens only when asked for by name
+(``--isolation none``). Commands that run trusted or the student's own code (``check``,
+``validate``, Gradescope's runner, whose container is the sandbox) may fall back to
+``none`` with a warning, unless ``--require-isolation``.
 """
 
 from __future__ import annotations
@@ -16,8 +19,16 @@ from .docker import DEFAULT_IMAGE, DockerIsolation, docker_works
 BACKENDS = ("auto", "bwrap", "docker", "none")
 
 
-def select_isolation(requested: str, require_isolation: bool = False, docker_image: str = DEFAULT_IMAGE) -> Isolation:
-    """The backend to grade with; ``auto`` tries bwrap, then docker, then falls back to none."""
+FIXES = {
+    "bwrap": "install bubblewrap (apt-get install bubblewrap) where unprivileged user namespaces are allowed",
+    "docker": "start a Docker engine and build the image (docker build -t ml-course-grader docker/)",
+}
+
+
+def select_isolation(requested: str, require_isolation: bool = False, docker_image: str = DEFAULT_IMAGE,
+                     *, unsandboxed_fallback: bool = False) -> Isolation:
+    """The backend to use; ``auto`` tries bwrap, then docker, then stops (or, with ``unsandboxed_fallback``,
+    falls back to none with a warning)."""
     if requested not in BACKENDS:
         raise GraderError(f"unknown isolation backend {requested!r} (choose from {', '.join(BACKENDS)})")
     if requested == "none":
@@ -29,16 +40,17 @@ def select_isolation(requested: str, require_isolation: bool = False, docker_ima
         works, reason = bwrap_works()
         if works:
             return BwrapIsolation()
-        reasons.append(reason)
+        reasons.append(f"bwrap: {reason}")
     if requested in ("auto", "docker"):
-        works, reason = docker_works()
+        works, reason = docker_works(docker_image)
         if works:
             return DockerIsolation(docker_image)
-        reasons.append(reason)
+        reasons.append(f"docker: {reason}")
     if requested != "auto":
-        raise GraderError(f"--isolation {requested}: {reasons[-1]}")
-    if require_isolation:
-        raise GraderError(f"--require-isolation: no sandboxing backend works here ({'; '.join(reasons)})")
+        raise GraderError(f"--isolation {requested}: {reasons[-1].partition(': ')[2]} (to fix: {FIXES[requested]})")
+    if require_isolation or not unsandboxed_fallback:
+        raise GraderError(f"no sandbox works here, so nothing was graded ({'; '.join(reasons)}). To fix: "
+                          f"{FIXES['bwrap']}, or {FIXES['docker']}; or grade trusted code unsandboxed with --isolation none")
     return NoIsolation(fallback_reason="; ".join(reasons))
 
 

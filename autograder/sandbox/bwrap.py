@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import site
 import subprocess
 import sys
 import tempfile
@@ -31,9 +32,11 @@ TMP_SIZE = 512 * 2**20
 
 
 def python_roots() -> list[Path]:
-    """The directories the kernel's Python needs: the virtualenv and the base installation."""
+    """The directories the kernel's Python needs: the virtualenv, the base installation, and where its
+    site-packages really are (a virtualenv may link them from elsewhere)."""
     roots = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), Path(os.path.realpath(sys.executable)).parent.parent}
-    return sorted(roots)
+    roots |= {Path(p).resolve() for p in site.getsitepackages() if Path(p).is_dir()}
+    return sorted(root for root in roots if not any(other in root.parents for other in roots))
 
 
 def bwrap_command(paths: SandboxPaths, env: dict[str, str], connection_dir: Path) -> list[str]:
@@ -44,9 +47,9 @@ def bwrap_command(paths: SandboxPaths, env: dict[str, str], connection_dir: Path
     for etc in ("/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime"):
         if Path(etc).exists():
             command += ["--ro-bind", etc, etc]
-    for root in python_roots():
-        command += ["--ro-bind", str(root), str(root)]
     command += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_SIZE), "--tmpfs", "/tmp"]
+    for root in python_roots():  # after the private /tmp: a virtualenv under /tmp stays visible
+        command += ["--ro-bind", str(root), str(root)]
     command += ["--bind", str(paths.workdir), SANDBOX_HOME]
     for name in paths.support_files:
         command += ["--ro-bind", str(paths.workdir / name), f"{SANDBOX_HOME}/{name}"]
@@ -91,7 +94,7 @@ class BwrapIsolation(Isolation):
 
 @lru_cache(maxsize=1)
 def bwrap_works() -> tuple[bool, str]:
-    """Probe once: can a sandbox like the real one start and run Python here?"""
+    """Probe once: can a sandbox like the real one start here and import the kernel?"""
     if shutil.which("bwrap") is None:
         return False, "bwrap is not installed (apt-get install bubblewrap)"
     with tempfile.TemporaryDirectory(prefix="grader-bwrap-probe-") as scratch:
@@ -100,7 +103,7 @@ def bwrap_works() -> tuple[bool, str]:
         connection_dir = Path(scratch) / "kernel"
         connection_dir.mkdir()
         paths = SandboxPaths(Path(scratch), workdir)
-        command = bwrap_command(paths, {}, connection_dir) + [sys.executable, "-c", "import os; print(os.getuid())"]
+        command = bwrap_command(paths, {}, connection_dir) + [sys.executable, "-c", "import os, ipykernel; print(os.getuid())"]
         try:
             probe = subprocess.run(command, capture_output=True, text=True, timeout=30)
         except (OSError, subprocess.TimeoutExpired) as exc:

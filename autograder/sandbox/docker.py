@@ -70,16 +70,25 @@ class DockerIsolation(Isolation):
         )
 
 
-@lru_cache(maxsize=1)
-def docker_works() -> tuple[bool, str]:
-    """Probe once: does a Docker engine answer?"""
-    if shutil.which("docker") is None:
+@lru_cache(maxsize=4)
+def docker_works(image: str = DEFAULT_IMAGE) -> tuple[bool, str]:
+    """Probe once per image: does an engine answer, does the image exist, and does Python with ipykernel
+    run in a container of it (an engine that answers ``info`` but cannot run the kernel grades nothing)?"""
+    docker = shutil.which("docker")
+    if docker is None:
         return False, "docker is not installed"
-    try:
-        probe = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True, timeout=20)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return False, f"docker info failed: {exc}"
-    if probe.returncode != 0:
-        reason = (probe.stderr.strip().splitlines() or [f"exit status {probe.returncode}"])[-1]
-        return False, f"no Docker engine ({reason})"
+    steps = [
+        ([docker, "info", "--format", "{{.ServerVersion}}"], "no Docker engine", 20),
+        ([docker, "image", "inspect", "--format", "{{.Id}}", image], f"the image {image} is not built", 20),
+        ([docker, "run", "--rm", "--network", "none", "--entrypoint", "python", image, "-c", "import ipykernel; print('ok')"],
+         f"a container of {image} cannot run the kernel", 120),
+    ]
+    for command, failure, timeout in steps:
+        try:
+            probe = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return False, f"{failure} ({type(exc).__name__})"
+        if probe.returncode != 0:
+            reason = (probe.stderr.strip().splitlines() or [f"exit status {probe.returncode}"])[-1]
+            return False, f"{failure} ({reason[:200]})"
     return True, "ok"
