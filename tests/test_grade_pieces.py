@@ -107,12 +107,30 @@ def test_plan_runs_code_cells_and_turns_checks_into_steps():
         code_cell("z = x + y"),
     ]
     assert plan_steps(notebook, ["q1", "q2"]) == [
-        Step("cell", 2, "x = 1"),
+        Step("cell", 2, "x = 1\n"),
         Step("check", 2, question="q1"),
-        Step("cell", 6, "y = 2"),
+        Step("cell", 6, "y = 2\n"),
         Step("check", 6, question="q2"),
         Step("cell", 9, "z = x + y"),
     ]
+
+
+@pytest.mark.parametrize("source, steps", [
+    ('grader.check("q6")  # passes now', [("check", "q6")]),
+    ('_ = grader.check("q7")', [("check", "q7"), ("cell", "_ = None\n")]),
+    ('display(grader.check("q2"))', [("check", "q2")]),
+    ('result: object = grader.check("q2")', [("check", "q2"), ("cell", "result: object = None\n")]),
+    ('a = 1\ngrader.check("q1"); grader.check("q2")\nb = a + 1', [("cell", "a = 1\n"), ("check", "q1"), ("check", "q2"),
+                                                                ("cell", "b = a + 1\n")]),
+    ('%matplotlib inline\ngrader.check("q1")', [("cell", "get_ipython().run_line_magic('matplotlib', 'inline')\n"), ("check", "q1")]),
+    ('x = (\ngrader.check("q1")', [("cell", "x = ("), ("check", "q1")]),  # a syntax error: the line still counts
+    ('if ready:\n    grader.check("q1")', [("cell", 'if ready:\n    grader.check("q1")')]),  # nested: the stand-in runs it
+    ('grader = otter.Notebook("hw.ipynb", colab=True)\nimport otter.test_files', []),
+])
+def test_check_cells_are_found_by_syntax(source, steps):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [code_cell(source)]
+    assert [(s.kind, s.question or s.source) for s in plan_steps(notebook, ["q1", "q2", "q6", "q7"])] == steps
 
 
 def graded_result(**changes) -> SubmissionResult:

@@ -166,3 +166,20 @@ def test_killed_batch_resumes_without_regrading(tests_dir: Path, tmp_path: Path)
 
     forced = grade(tests_dir, submissions, output, "--force")
     assert "6 graded, 0 unchanged" in forced.stdout
+
+
+@pytest.mark.slow
+def test_checks_written_any_way_run_at_their_cell_and_otter_calls_never_raise(tests_dir: Path, tmp_path: Path):
+    submissions = tmp_path / "submissions"
+    notebook(submissions / "forms.ipynb",
+             '# Initialize Otter\nimport otter\ngrader = otter.Notebook("forms.ipynb")',
+             'value = 1\n_ = grader.check("q1")  # passes now',
+             "value = 5  # changed after the check: q1 was judged at its check cell",
+             'other = 2\ndisplay(grader.check("q2"))',
+             "grader.check_all()",
+             "grader.export(pdf=False)",
+             'if value:\n    print(grader.check("q1"), grader.to_pdf())  # not a check cell: the stand-in answers')
+    grade(tests_dir, submissions, tmp_path / "out")
+    result = load(tmp_path / "out", "forms")
+    assert (result["score"], result["cell_errors"], result["problems"]) == (2, [], [])
+    assert {q["name"]: q["checked_at_cell"] for q in result["questions"]} == {"q1": 2, "q2": 4}

@@ -242,7 +242,7 @@ class _SubmissionRun:
 
     async def _snapshot(self, kernel: KernelSession) -> None:
         """Before any of the notebook's code: remember what the tests' modules look like."""
-        outcome = await self._run(kernel, _runner_code("snapshot", repr(self.snapshot_key)), store_history=False)
+        outcome = await self._run(kernel, _runner_code("snapshot", f"{self.snapshot_key!r}, __builtins__.globals()"), store_history=False)
         if outcome.status != "ok":
             self._problem("snapshot_failed", f"could not snapshot the kernel's modules ({outcome.status}: {outcome.ename})")
 
