@@ -29,13 +29,29 @@ def test_support_files_are_copied_next_to_each_submission(tmp_path: Path, tests_
         assert list(csv.DictReader(f)) == [{"submission": "reader", "status": "graded", "score": "1", "max_score": "1", "q1": "1"}]
 
 
-def test_submission_names_use_the_path_only_when_stems_collide(tmp_path: Path):
-    for path in ["a/alice/hw.ipynb", "a/bob/hw.ipynb", "a/carol.ipynb", "a/.ipynb_checkpoints/carol-checkpoint.ipynb"]:
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text("{}")
-    names = sorted(s.name for s in find_submissions([tmp_path / "a"]))
-    assert names == ["alice/hw", "bob/hw", "carol"]
-    assert {s.file_stem for s in find_submissions([tmp_path / "a"])} == {"alice__hw", "bob__hw", "carol"}
+def touch(root: Path, *paths: str) -> None:
+    for path in paths:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text("{}")
+
+
+def test_submissions_are_named_after_their_folder_only_when_file_names_collide(tmp_path: Path):
+    touch(tmp_path, "a/alice/hw.ipynb", "a/bob/hw.ipynb", "a/carol.ipynb", "a/.ipynb_checkpoints/carol-checkpoint.ipynb",
+          "a/sec2/dan/hw.ipynb")
+    assert sorted(s.name for s in find_submissions([tmp_path / "a"])) == ["alice", "bob", "carol", "sec2/dan"]
+    assert {s.file_stem for s in find_submissions([tmp_path / "a"])} == {"alice", "bob", "carol", "sec2__dan"}
+    # given one by one, as `grader grade hw01 a/hw01.ipynb b/hw01.ipynb`: named by their parent folders
+    given = find_submissions([tmp_path / "a" / "alice" / "hw.ipynb", tmp_path / "a" / "bob" / "hw.ipynb"])
+    assert [s.name for s in given] == ["alice", "bob"]
+
+
+def test_lms_bulk_downloads(tmp_path: Path):
+    touch(tmp_path, "gradescope/assignment_42_export/submission_101/hw01.ipynb", "gradescope/assignment_42_export/submission_102/hw01.ipynb",
+          "canvas/doejohn_12345_678910_hw01.ipynb", "canvas/roesmith_LATE_12346_678911_hw01.ipynb")
+    assert [s.name for s in find_submissions([tmp_path / "gradescope"])] == ["assignment_42_export/submission_101",
+                                                                              "assignment_42_export/submission_102"]
+    assert [s.name for s in find_submissions([tmp_path / "gradescope" / "assignment_42_export"])] == ["submission_101", "submission_102"]
+    assert [s.name for s in find_submissions([tmp_path / "canvas"])] == ["doejohn_12345_678910_hw01", "roesmith_LATE_12346_678911_hw01"]
 
 
 @pytest.mark.slow  # runs the grader command
@@ -56,3 +72,17 @@ def test_grade_errors(tiny_course: Path, tests_dir: Path):
         run_grader("grade", "--tests", str(tests_dir), "empty", "--isolation", "none", "--require-isolation", cwd=tiny_course),
         "--require-isolation: refusing to grade with --isolation none",
     )
+
+
+@pytest.mark.slow  # runs the grader command
+def test_grading_lms_bulk_downloads(tmp_path: Path, tests_dir: Path):
+    """A Gradescope export (a folder per submission, every notebook hw01.ipynb) and a Canvas download (flat,
+    prefixed file names) graded as they come, each submission under its own name."""
+    answer = [nbformat.v4.new_code_cell("rows = 3")]
+    for path in ["export/submission_101/hw01.ipynb", "export/submission_102/hw01.ipynb", "canvas/doejohn_12345_678910_hw01.ipynb"]:
+        write_notebook(tmp_path / path, answer)
+    result = run_grader("grade", "--tests", str(tests_dir), "export", "canvas", "--output", "out", "--isolation", "none", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    with open(tmp_path / "out" / "grades.csv") as f:
+        assert {row["submission"]: row["score"] for row in csv.DictReader(f)} == {
+            "submission_101": "1", "submission_102": "1", "doejohn_12345_678910_hw01": "1"}
