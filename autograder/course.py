@@ -43,6 +43,8 @@ class Limits:
     """Processes and threads a sandboxed kernel may have at once (cgroup ``pids.max``)."""
     test_budget: float = 10.0
     """Seconds one question's tests may take; ``grader validate`` flags slower ones."""
+    disk: int = 256 * 2**20
+    """Bytes the notebook may write in its working directory, ``/sandbox`` (a size-limited tmpfs in a sandbox)."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ def _limits(table: dict, base: Limits) -> Limits:
     for f in fields(Limits):
         if f.name in table:
             raw = table[f.name]
-            values[f.name] = parse_size(raw) if f.name == "memory" else int(raw) if f.name == "processes" else float(raw)
+            values[f.name] = parse_size(raw) if f.name in ("memory", "disk") else int(raw) if f.name == "processes" else float(raw)
     return Limits(**{**base.__dict__, **values})
 
 

@@ -46,8 +46,8 @@ def test_docker_command(paths: SandboxPaths):
     assert pairs(argv, "--user") == ["1000:1000"] and pairs(argv, "--cap-drop") == ["ALL"]
     assert "--read-only" in argv and pairs(argv, "--security-opt") == ["no-new-privileges"]
     connection_dir = paths.scratch / "kernel"
+    assert f"/sandbox:rw,exec,mode=1777,size={LIMITS.disk},nr_inodes=16384" in pairs(argv, "--tmpfs")
     assert pairs(argv, "--volume") == [
-        f"{paths.workdir}:/sandbox",
         f"{paths.workdir / 'table.csv'}:/sandbox/table.csv:ro",
         f"{paths.data_dir}:/data:ro",
         f"{connection_dir}:{connection_dir}",
@@ -70,6 +70,8 @@ def test_bwrap_command(paths: SandboxPaths):
         assert flag in inside
     assert pairs(inside, "--cap-drop") == ["ALL"] and pairs(inside, "--uid") == ["1000"]
     assert inside[-3:] == ["--remount-ro", "/", "--"]
+    sandbox = inside.index("/sandbox")  # a tmpfs of the disk limit, the support files read-only in it
+    assert inside[sandbox - 3:sandbox] == ["--size", str(LIMITS.disk), "--tmpfs"]
     support = inside.index("/sandbox/table.csv")
     assert inside[support - 2:support] == ["--ro-bind", str(paths.workdir / "table.csv")]
     home, roots = os.path.expanduser("~"), [str(root) for root in python_roots()]

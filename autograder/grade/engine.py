@@ -172,7 +172,9 @@ class _SubmissionRun:
         if outcome.status == "error":
             self.result.cell_errors.append(CellError(cell, _short(outcome.ename, MAX_ENAME), _short(outcome.evalue)))
         elif outcome.status == "timeout":
-            self._problem("cell_timeout", f"cell {cell} ran past {self.setup.limits.cell_timeout:g} s and was interrupted", cell)
+            killed = kernel.launch.kill_leftovers()
+            also = f"; {killed} process(es) it left running were killed" if killed else ""
+            self._problem("cell_timeout", f"cell {cell} ran past {self.setup.limits.cell_timeout:g} s and was interrupted{also}", cell)
         elif outcome.status == "flooded":
             self._problem("output_truncated", f"cell {cell} printed more output than allowed and was interrupted", cell)
         if outcome.needs_restart:
@@ -193,6 +195,7 @@ class _SubmissionRun:
         cell = cell_index + 1 if cell_index is not None else None
         if which == "public":
             self.checked_at[question] = cell
+        kernel.launch.kill_leftovers()  # the tests get the sandbox's CPU and process budget to themselves
         request_id = secrets.token_hex(16)
         request = tests.kernel_request(request_id, which)
         request.update(snapshot=self.snapshot_key, checkpoint=cell is not None, from_checkpoint=which == "hidden")

@@ -132,6 +132,7 @@ class KernelSession:
     async def start(self) -> None:
         await self.manager.start_kernel(cwd=str(self.workdir), env=self.launch.env, stdout=self.log, stderr=self.log)
         await self._connect()
+        self.launch.kernel_started()
 
     async def _connect(self) -> None:
         if self.client is not None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..course import Limits
 from ..data import DATA_ENV_VAR
-from .cgroups import kill_and_remove
+from .cgroups import kernel_process, kill_and_remove, kill_leftovers
 
 SANDBOX_HOME = "/sandbox"
 """Where a sandboxed kernel sees its working directory (the submission and support files)."""
@@ -39,6 +39,17 @@ class KernelLaunch:
     """The kernel's argv, when it differs from the kernel spec's (a container's own Python)."""
     cgroup: str | None = None
     container: str | None = None
+    kernel_pid: int | None = None
+    """The kernel's host pid, found in its cgroup once it started (bwrap)."""
+
+    def kernel_started(self) -> None:
+        self.kernel_pid = kernel_process(self.cgroup) if self.cgroup else None
+
+    def kill_leftovers(self) -> int:
+        """Kill what the notebook left running in its sandbox, except the kernel; how many were killed."""
+        if self.cgroup and self.kernel_pid:
+            return kill_leftovers(self.cgroup, self.kernel_pid)
+        return 0
 
     def cleanup(self) -> None:
         """Kill whatever the kernel left behind (cgroup members, a container)."""

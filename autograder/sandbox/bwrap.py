@@ -3,9 +3,9 @@
 Only the kernel is inside; the grader (and the hidden tests it holds) stays outside
 and talks to it over Unix sockets in a directory shared with the sandbox (TCP cannot
 cross ``--unshare-net``). The sandbox sees: read-only ``/usr``, the Python
-installation and the virtualenv; the submission's working directory (read-write,
-support files read-only on top); the course data read-only at ``/data``; a private
-``/tmp`` of bounded size; ``/proc`` of its own pid namespace. No network, no other
+installation and the virtualenv; a private working directory ``/sandbox``, a tmpfs of
+the assignment's ``disk`` size (support files bound read-only in it); the course data
+read-only at ``/data``; a private ``/tmp`` of bounded size; ``/proc`` of its own pid namespace. No network, no other
 user's or submission's files, no home directory, a scrubbed environment, uid 1000 in
 a user namespace with no capabilities. The launcher outside puts it in fresh cgroups
 (``pids.max``, ``memory.limit_in_bytes``) and sets rlimits; killing the sandbox's
@@ -39,7 +39,7 @@ def python_roots() -> list[Path]:
     return sorted(root for root in roots if not any(other in root.parents for other in roots))
 
 
-def bwrap_command(paths: SandboxPaths, env: dict[str, str], connection_dir: Path) -> list[str]:
+def bwrap_command(paths: SandboxPaths, env: dict[str, str], connection_dir: Path, disk: int = Limits.disk) -> list[str]:
     command = [shutil.which("bwrap") or "bwrap", "--ro-bind", "/usr", "/usr"]
     for name in ("bin", "lib", "lib64", "sbin"):
         if Path(f"/usr/{name}").exists():
@@ -50,7 +50,9 @@ def bwrap_command(paths: SandboxPaths, env: dict[str, str], connection_dir: Path
     command += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_SIZE), "--tmpfs", "/tmp"]
     for root in python_roots():  # after the private /tmp: a virtualenv under /tmp stays visible
         command += ["--ro-bind", str(root), str(root)]
-    command += ["--bind", str(paths.workdir), SANDBOX_HOME]
+    # The working directory is a tmpfs of the assignment's disk size (its pages count against the memory
+    # cgroup, never the host's disk); the submission's support files are bound read-only into it.
+    command += ["--size", str(disk), "--tmpfs", SANDBOX_HOME]
     for name in paths.support_files:
         command += ["--ro-bind", str(paths.workdir / name), f"{SANDBOX_HOME}/{name}"]
     if paths.data_dir is not None and paths.data_dir.exists():
@@ -80,7 +82,7 @@ class BwrapIsolation(Isolation):
         connection_dir.mkdir()
         cgroup = f"{os.getpid()}-{uuid.uuid4().hex[:12]}" if cgroups_available() else None
         prefix = launcher_prefix(limits, address_space=cgroup is None, cgroup=cgroup)
-        prefix += bwrap_command(paths, env, connection_dir)
+        prefix += bwrap_command(paths, env, connection_dir, limits.disk)
         return KernelLaunch(
             prefix=prefix,
             env=env,

@@ -77,3 +77,55 @@ def kill_and_remove(name: str) -> None:
         except OSError:
             pass
 
+
+
+def group_processes(name: str) -> set[int]:
+    try:
+        return {int(p) for p in (cgroup_dirs(name)["pids"] / "cgroup.procs").read_text().split()}
+    except (OSError, ValueError):
+        return set()
+
+
+def kernel_process(name: str) -> int | None:
+    """The kernel in a freshly started group (nothing of the notebook runs yet): the innermost process whose
+    command line names ``ipykernel_launcher`` (the launchers around it, bwrap's among them, name it too)."""
+    candidates = set()
+    for pid in group_processes(name):
+        try:
+            if b"ipykernel_launcher" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                candidates.add(pid)
+        except OSError:
+            continue
+    return max(candidates, key=lambda pid: len(_ancestors(pid) & candidates), default=None)
+
+
+def kill_leftovers(name: str, kernel: int) -> int:
+    """SIGKILL every process in the group but the kernel and its ancestors (the sandbox around it): what a
+    notebook started and left running (a fork bomb's children, a background job) would take the CPU and the
+    process budget from the tests. Returns how many were killed."""
+    keep = {kernel} | _ancestors(kernel)
+    killed = 0
+    for _ in range(50):
+        leftovers = group_processes(name) - keep
+        if not leftovers:
+            break
+        for pid in leftovers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except ProcessLookupError:
+                pass
+        time.sleep(0.02)
+    return killed
+
+
+def _ancestors(pid: int) -> set[int]:
+    found = set()
+    while pid > 1:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            break
+        pid = int(stat.rsplit(")", 1)[1].split()[1])  # the field after the state: the parent's pid
+        found.add(pid)
+    return found

@@ -24,6 +24,11 @@ DEFAULT_IMAGE = "ml-course-grader:latest"
 KERNEL_COMMAND = ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
 
 
+def disk_inodes(disk: int) -> int:
+    """Files the working directory may hold: one per 16 KiB of its size, at least 1,000."""
+    return max(1000, disk // (16 * 2**10))
+
+
 def docker_command(name: str, image: str, paths: SandboxPaths, limits: Limits, env: dict[str, str], connection_dir) -> list[str]:
     command = [
         shutil.which("docker") or "docker", "run", "--rm", "--interactive", "--name", name,
@@ -34,7 +39,7 @@ def docker_command(name: str, image: str, paths: SandboxPaths, limits: Limits, e
         "--read-only", "--tmpfs", "/tmp:rw,size=512m",
         "--user", "1000:1000", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
         "--hostname", "sandbox", "--workdir", SANDBOX_HOME,
-        "--volume", f"{paths.workdir}:{SANDBOX_HOME}",
+        "--tmpfs", f"{SANDBOX_HOME}:rw,exec,mode=1777,size={limits.disk},nr_inodes={disk_inodes(limits.disk)}",
     ]
     for support in paths.support_files:
         command += ["--volume", f"{paths.workdir / support}:{SANDBOX_HOME}/{support}:ro"]
