@@ -203,3 +203,13 @@ def test_the_working_directory_is_bounded(tmp_path: Path):
     graded = result_of(tmp_path / "out", "filler")
     assert graded["score"] == 1, graded["questions"][0]["cases"][0]["output"]
     assert shutil.disk_usage(tmp_path).used - before < limit
+
+
+def test_the_timing_attacks_score_the_same_ten_runs_in_a_row():
+    """The attacks whose outcome once depended on the machine's load, graded ten times (tools/hostile_stability.py)."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, str(REPO / "tools" / "hostile_stability.py"), "--runs", "10",
+                          "fork_bomb", "memory_bomb", "ignores_sigint", "print_flood"], capture_output=True, text=True, timeout=1800)
+    assert run.returncode == 0, run.stdout + run.stderr
