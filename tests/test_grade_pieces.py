@@ -13,6 +13,7 @@ import nbformat
 import pytest
 from helpers import REPO
 
+from autograder.errors import GraderError
 from autograder.grade.outputs import feedback_markdown, grades_csv
 from autograder.grade.plan import Step, plan_steps
 from autograder.grade.results import CaseResult, CellError, Problem, QuestionResult, SubmissionResult
@@ -74,7 +75,7 @@ def test_the_kernel_is_sent_code_only(suite):
     """OK format: each example's source, never its expected output; Python format: the selected test functions only."""
     request = suite["q4"].kernel_request("r1", "public")
     assert request == {"request_id": "r1", "question": "q4",
-                       "files": [{"ok_format": True, "cases": [[{"source": "answer\n", "value": False}]]}]}
+                       "files": [{"ok_format": True, "cases": [[{"source": "answer\n", "value": False}]]}], "imports": []}
     assert "42" not in json.dumps(request)
     assert len(suite["q1"].kernel_request("r2", "hidden")["files"][0]["cases"]) == 2
     source = suite["q5"].kernel_request("r3", "hidden")["files"][0]["source"]
@@ -185,3 +186,22 @@ def test_grades_csv_has_a_row_per_submission_in_natural_order():
         "s3,error,0,5,0,0",
         "s10,graded,3,5,1,2",
     ]
+
+
+def test_the_release_imports_are_what_tests_run_with():
+    from autograder.grade.scoring import release_imports
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [code_cell("import otter\ngrader = otter.Notebook()"), code_cell("import numpy as np\nfrom sklearn import svm  # a comment"),
+                      code_cell("def f():\n    import os  # not top-level\nimport numpy as np\nfrom . import local"), code_cell("x = (")]
+    assert release_imports(notebook) == ["import numpy as np", "from sklearn import svm"]
+
+
+def test_an_imports_file_holds_imports_only(tmp_path):
+    from autograder.grade.scoring import read_imports, write_imports
+
+    write_imports(tmp_path, ["import numpy as np"])
+    assert read_imports(tmp_path) == ("import numpy as np",)
+    write_imports(tmp_path, ["import os; os.system('rm -rf /')"])
+    with pytest.raises(GraderError, match="not an imports file"):
+        read_imports(tmp_path)

@@ -37,9 +37,10 @@ TESTS = {
     "q3": ok_test_file("q3", (f">>> {MARKER} = 1\n>>> squares(4)  # value\n[0, 1, 4, 9]\n", True)),
     "q4": ok_test_file("q4", (f">>> {MARKER} = 1\n>>> assert cube(2) == 8\n", True)),
     "q5": ok_test_file("q5", (f">>> {MARKER} = 1\n>>> assert cube(2) > 7\n", True)),
+    "q6": ok_test_file("q6", (">>> assert np.sum(squares(3)) == 5\n", False)),  # np: the assignment's, from imports.json
 }
 REFERENCES = {"q3": {"0": {"1": {"t": "list", "v": [{"t": "int", "v": str(n * n)} for n in range(4)]}}}}
-DECIDED_IN_THE_GRADER = {"q1": 1, "q2": 0, "q3": 0, "q4": 0}
+DECIDED_IN_THE_GRADER = {"q1": 1, "q2": 0, "q3": 0, "q4": 0, "q6": 0}
 ATTACKS = ["forge_pre_run_cell", "forge_input_transformer", "forge_display_publisher", "forge_displayhook", "forge_audit_hook",
            "forge_profiler", "forge_thread", "doctest_subversion", "shadow_namespace", "liar_objects", "leak_everywhere"]
 FORGES_THE_KERNEL_VERDICT = ["forge_input_transformer", "forge_display_publisher", "forge_profiler", "doctest_subversion"]
@@ -60,6 +61,7 @@ def cube(x):
 def compile(model):
     return model
 exec, globals, eval, print, isinstance = "summary", {}, None, None, None
+np = "not numpy: the tests use the assignment's own import"
 """
 
 
@@ -68,6 +70,7 @@ def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("integrity")
     tests = write_tests(root / "tests", TESTS)
     (tests / "references.json").write_text(json.dumps(REFERENCES))
+    (tests / "imports.json").write_text(json.dumps({"imports": ["import numpy as np"]}))
     (root / "submissions").mkdir()
     for name in ATTACKS:
         shutil.copy(HOSTILE / f"{name}.ipynb", root / "submissions")
@@ -100,7 +103,7 @@ def test_no_hidden_code_reaches_the_student(graded, name):
 
 def test_right_answers_score_in_full_whatever_the_globals_are_called(graded):
     result = result_of(graded, "honest_names")
-    assert (result["score"], result["problems"]) == (5, [])
+    assert (result["score"], result["problems"]) == (6, [])
 
 
 def test_the_control_forging_works_where_the_kernel_decides(graded):

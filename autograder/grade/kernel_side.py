@@ -244,6 +244,11 @@ def test_result(request, user_globals):
     for name in [name for name in namespace if hasattr(builtins, name)]:  # a global named bool, isinstance, ...
         del namespace[name]
     namespace["__builtins__"] = builtins  # not whatever the notebook bound to the name
+    for statement in request.get("imports", []):  # the assignment's own names, whatever the notebook rebound
+        try:
+            exec(compile(statement, "<imports>", "exec"), namespace)
+        except Exception:  # not installed in this kernel: the notebook's own binding stays
+            pass
     cases: list[dict] = []
     with _quiet_displays():
         for test_file in request["files"]:

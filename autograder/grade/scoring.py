@@ -26,6 +26,10 @@ from .verdict import ExampleSpec, judge_case, kernel_examples, parse_examples
 
 Which = Literal["all", "public", "hidden"]
 """A subset of a question's cases: public ones run at its check cell, hidden ones after the last cell."""
+IMPORTS_FILE = "imports.json"
+"""Beside the test files of a bundle: the import statements of the student's release, which every test run
+executes in its namespace, so a notebook that rebound ``np`` or defined its own ``train_test_split`` does
+not change what the tests call (``grader release`` writes it; absent for other test directories)."""
 REFERENCES_FILE = "references.json"
 """Beside the test files of an instructor's bundle (``dist/<id>/tests/``): the master's values of every
 ``# value`` example, written by ``grader release``; never in a student's release."""
@@ -43,6 +47,8 @@ class QuestionTests:
     """Per OK-format case, its parsed doctest examples (the ``want`` stays here, in the grader)."""
     references: dict[int, dict[int, Any]] = field(default_factory=dict)
     """Case index -> example index -> the encoded reference value of a ``# value`` example."""
+    imports: tuple[str, ...] = ()
+    """The assignment's import statements, run in the tests' namespace before the tests (``IMPORTS_FILE``)."""
 
     @property
     def name(self) -> str:
@@ -64,7 +70,7 @@ class QuestionTests:
             test_file = {"ok_format": True, "cases": [kernel_examples(self.examples[c.index]) for c in cases]}
         else:
             test_file = {"ok_format": False, "source": _python_cases_source(self.source, cases)}
-        return {"request_id": request_id, "question": self.name, "files": [test_file]}
+        return {"request_id": request_id, "question": self.name, "files": [test_file], "imports": list(self.imports)}
 
     def judge(self, replies: list, which: Which = "all") -> list[tuple[bool, str]]:
         """Each case's (passed, report), decided here from the kernel's data (see ``grade.verdict``)."""
@@ -164,6 +170,7 @@ def load_test_suite(directory: Path) -> TestSuite:
     if not specs:
         raise GraderError(f"{directory}: no test files (*.py)")
     references = read_references(directory)
+    imports = read_imports(directory)
     questions = []
     for spec in sorted(specs, key=lambda s: natural_key(s.question)):
         cases = [TestCase(f"{spec.question} - {c.index + 1}", c.code, c.hidden, c.points, None, None) for c in spec.cases]
@@ -173,9 +180,10 @@ def load_test_suite(directory: Path) -> TestSuite:
             raise GraderError(f"{spec.path}: invalid points ({exc})") from None
         examples = tuple(parse_examples(c.code, f"{spec.path}, case {c.index + 1}") if spec.ok_format else () for c in spec.cases)
         points = tuple(float(c.points) for c in resolved)
-        questions.append(QuestionTests(spec, points, spec.path.read_text(encoding="utf-8"), examples, references.get(spec.question, {})))
+        questions.append(QuestionTests(spec, points, spec.path.read_text(encoding="utf-8"), examples, references.get(spec.question, {}),
+                                       imports))
     digest = hashlib.sha256()
-    for path in sorted([*directory.glob("*.py"), *directory.glob(REFERENCES_FILE)]):
+    for path in sorted([*directory.glob("*.py"), *directory.glob(REFERENCES_FILE), *directory.glob(IMPORTS_FILE)]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return TestSuite(tuple(questions), digest.hexdigest())
 
@@ -190,6 +198,42 @@ def read_references(directory: Path) -> dict[str, dict[int, dict[int, Any]]]:
         return {q: {int(c): {int(e): v for e, v in ex.items()} for c, ex in cases.items()} for q, cases in raw.items()}
     except (ValueError, AttributeError, TypeError) as exc:
         raise GraderError(f"{path}: not a references file ({exc}); run `grader release` again") from None
+
+
+def read_imports(directory: Path) -> tuple[str, ...]:
+    path = directory / IMPORTS_FILE
+    if not path.is_file():
+        return ()
+    try:
+        imports = json.loads(path.read_text(encoding="utf-8"))["imports"]
+        for statement in imports:
+            if not all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.parse(statement).body):
+                raise ValueError(f"not an import: {statement!r}")
+        return tuple(imports)
+    except (ValueError, KeyError, TypeError, SyntaxError) as exc:
+        raise GraderError(f"{path}: not an imports file ({exc}); run `grader release` again") from None
+
+
+def write_imports(directory: Path, imports: list[str]) -> None:
+    (directory / IMPORTS_FILE).write_text(json.dumps({"imports": imports}, indent=1) + "\n", encoding="utf-8")
+
+
+def release_imports(notebook) -> list[str]:
+    """The top-level import statements of a (student release) notebook's code cells, in order, once each."""
+    found: dict[str, None] = {}
+    for cell in notebook.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and not (isinstance(node, ast.ImportFrom) and node.level):
+                if not any(alias.name.split(".")[0] == "otter" for alias in node.names) and (
+                        not isinstance(node, ast.ImportFrom) or (node.module or "").split(".")[0] != "otter"):
+                    found[ast.unparse(node)] = None
+    return list(found)
 
 
 def natural_key(name: str) -> list:

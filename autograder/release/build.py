@@ -25,7 +25,7 @@ from .. import data
 from ..course import Assignment, Course
 from ..errors import GraderError
 from ..grade.references import capture_references, needs_references, write_references
-from ..grade.scoring import load_test_suite
+from ..grade.scoring import load_test_suite, release_imports, write_imports
 from ..notebooks import read_notebook
 from ..testfiles import read_tests_dir
 from .execute import execute_master
@@ -115,6 +115,7 @@ def build_release(course: Course, assignment: Assignment, scratch: Path, log: Lo
         raise GraderError(f"{assignment.id}: leak: {leak.describe(shown)}{more}")
 
     bundle_tests = otter_out / "autograder" / "tests"
+    write_imports(bundle_tests, release_imports(student))
     if needs_references(load_test_suite(bundle_tests)):
         started = time.perf_counter()
         log(f"{assignment.id}: reference values of the `# value` examples (the solution, graded once)")
