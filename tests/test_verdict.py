@@ -6,6 +6,7 @@ import base64
 import io
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from autograder.errors import GraderError
@@ -146,7 +147,8 @@ def test_value_examples_are_compared_with_the_reference_not_the_printed_text():
 
 ANSWERS = {"n": 5, "x": 0.1 + 0.2, "f32": np.float32(0.5), "arr": np.arange(3), "one": np.array([7]), "name": "relu",
            "pair": (1, 2), "items": [1, 2], "tags": {"b", "a"}, "d": {"a": 1, "b": [1.0, 2.0]}, "nothing": None,
-           "dt": np.zeros(2).dtype, "flag": np.True_, "big": np.int64(2**40), "frame_shape": (38400, 784)}
+           "dt": np.zeros(2).dtype, "flag": np.True_, "big": np.int64(2**40), "frame_shape": (38400, 784),
+           "series": pd.Series([0.1, 0.2], index=["a", "b"]), "frame": pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0]})}
 ASSERTS = [
     "assert n == 5", "assert n == 6", "assert 5 == n", "assert n == 5.0", "assert x == 0.3", "assert x == 0.30000000000000004",
     "assert f32 == 0.5", "assert arr == [0, 1, 2]", "assert arr.tolist() == [0, 1, 2]", "assert one == 7", "assert one == [7]",
@@ -158,6 +160,9 @@ ASSERTS = [
     "assert np.isclose(x, 0.31)", "assert np.allclose(arr, [0, 1, 2.0000001])", "assert np.allclose(arr, [0, 1, 3])",
     "assert np.isclose(arr, [0, 1, 2])", "assert math.isclose(x, 0.3, rel_tol=1e-9)", "assert np.isclose(x, 0.31, atol=0.1)",
     "assert frame_shape == (38400, 784)", "assert undefined_name == 3", "assert n == 5, 'a message'",
+    "assert np.allclose(series, [0.1, 0.2])", "assert np.allclose(series, [0.1, 0.3])", "assert np.allclose(frame, [[1, 3], [2, 4]])",
+    "assert np.isclose(series['a'], 0.1)", "assert series.tolist() == [0.1, 0.2]", "assert series == [0.1, 0.2]",
+    "assert frame.shape == (2, 2)", "assert list(frame.columns) == ['x', 'y']", "assert np.allclose(frame['y'], [3, 4])",
 ]
 
 

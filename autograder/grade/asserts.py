@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .values import ReprValue, SetValue
+from .values import FrameValue, ReprValue, SeriesValue, SetValue
 
 CLOSE_FUNCTIONS: dict[tuple[str, str], Callable[..., Any]] = {
     ("np", "isclose"): np.isclose, ("numpy", "isclose"): np.isclose,
@@ -56,6 +56,8 @@ class LiftedCheck:
         if isinstance(value, ReprValue):
             return False
         value = set(value) if isinstance(value, SetValue) and _hashable(value) else value
+        if isinstance(value, (SeriesValue, FrameValue)):  # compared by their values, as NumPy and pandas compare them
+            value = value.as_array()
         left, right = (self.literal, value) if self.literal_first else (value, self.literal)
         try:
             if self.operation == "==":

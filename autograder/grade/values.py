@@ -104,9 +104,9 @@ def decode_value(data: Any, depth: int = 0) -> Any:
         if kind == "frame":
             columns = [str(c) for c in _list(data["columns"])]
             values = [decode_value(c, depth + 1) for c in _list(data["data"])]
-            return {"columns": columns, "data": dict(zip(columns, values, strict=True)), "index": decode_value(data["index"], depth + 1)}
+            return FrameValue(columns=columns, data=dict(zip(columns, values, strict=True)), index=decode_value(data["index"], depth + 1))
         if kind == "series":
-            return {"values": decode_value(data["values"], depth + 1), "index": decode_value(data["index"], depth + 1)}
+            return SeriesValue(values=decode_value(data["values"], depth + 1), index=decode_value(data["index"], depth + 1))
         if kind == "dtype":
             text = str(data["v"])
             if not _DTYPE.fullmatch(text):
@@ -121,6 +121,21 @@ def decode_value(data: Any, depth: int = 0) -> Any:
 
 class SetValue(list):
     """A decoded set: its elements, compared without order."""
+
+
+class SeriesValue(dict):
+    """A decoded pandas Series: ``values`` and ``index`` (compared as a mapping of the two)."""
+
+    def as_array(self) -> Any:
+        return self["values"]
+
+
+class FrameValue(dict):
+    """A decoded DataFrame: ``columns``, ``data`` (column -> values) and ``index``."""
+
+    def as_array(self) -> Any:
+        columns = [np.asarray(self["data"][c]) for c in self["columns"]]
+        return np.column_stack(columns) if columns else np.empty((len(self["index"]), 0))
 
 
 @dataclass(frozen=True)
