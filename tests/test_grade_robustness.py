@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import GRADER, VALUE_AND_OTHER, run_grader, write_notebook, write_tests
+from helpers import GRADER, VALUE_AND_OTHER, ok_test_file, run_grader, write_notebook, write_tests
 
 
 @pytest.fixture(scope="module")
@@ -183,3 +183,21 @@ def test_checks_written_any_way_run_at_their_cell_and_otter_calls_never_raise(te
     result = load(tmp_path / "out", "forms")
     assert (result["score"], result["cell_errors"], result["problems"]) == (2, [], [])
     assert {q["name"]: q["checked_at_cell"] for q in result["questions"]} == {"q1": 2, "q2": 4}
+
+
+@pytest.mark.slow
+def test_leftover_processes_are_killed_but_idle_ones_are_spared(tmp_path: Path):
+    """After a cell times out, what it started is killed; before tests, whatever still burns the CPU is killed;
+    an idle process (a worker pool between jobs) is left alone."""
+    tests = write_tests(tmp_path / "tests", {"q1": ok_test_file("q1", (">>> print(idle.poll(), hog.poll(), late.poll())\nNone -9 -9\n", False))})
+    submissions = tmp_path / "submissions"
+    notebook(submissions / "procs.ipynb",
+             'import subprocess, time\nidle = subprocess.Popen(["sleep", "1000"])',
+             'hog = subprocess.Popen(["sh", "-c", "while :; do :; done"])',
+             'late = subprocess.Popen(["sleep", "999"])\ntime.sleep(100)')
+    result = run_grader("grade", "--tests", str(tests), str(submissions), "--output", str(tmp_path / "out"), "--require-isolation",
+                        "--cell-timeout", "3", cwd=submissions)
+    assert result.returncode == 0, result.stderr
+    graded = load(tmp_path / "out", "procs")
+    assert graded["score"] == 1, graded["questions"][0]["cases"][0]["output"]
+    assert kinds(graded) == ["cell_timeout"] and "1 process(es) it left running were killed" in graded["problems"][0]["message"]

@@ -167,12 +167,13 @@ class _SubmissionRun:
         self.result.probes += [not_run(p, "the main run stopped before it") for p in self.probes if p.name not in done]
 
     async def _run_cell(self, kernel: KernelSession, step: Step) -> None:
+        before = kernel.launch.processes()
         outcome = await self._run(kernel, step.source, store_history=True)
         cell = step.cell + 1
         if outcome.status == "error":
             self.result.cell_errors.append(CellError(cell, _short(outcome.ename, MAX_ENAME), _short(outcome.evalue)))
         elif outcome.status == "timeout":
-            killed = kernel.launch.kill_leftovers()
+            killed = kernel.launch.kill_leftovers(spare=before)  # what the interrupted cell started
             also = f"; {killed} process(es) it left running were killed" if killed else ""
             self._problem("cell_timeout", f"cell {cell} ran past {self.setup.limits.cell_timeout:g} s and was interrupted{also}", cell)
         elif outcome.status == "flooded":
@@ -195,7 +196,7 @@ class _SubmissionRun:
         cell = cell_index + 1 if cell_index is not None else None
         if which == "public":
             self.checked_at[question] = cell
-        kernel.launch.kill_leftovers()  # the tests get the sandbox's CPU and process budget to themselves
+        kernel.launch.kill_leftovers(busy_only=True)  # the tests get the CPU to themselves; idle worker pools stay
         request_id = secrets.token_hex(16)
         request = tests.kernel_request(request_id, which)
         request.update(snapshot=self.snapshot_key, checkpoint=cell is not None, from_checkpoint=which == "hidden")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..course import Limits
 from ..data import DATA_ENV_VAR
-from .cgroups import kernel_process, kill_and_remove, kill_leftovers
+from .cgroups import group_processes, kernel_process, kill_and_remove, kill_leftovers
 
 SANDBOX_HOME = "/sandbox"
 """Where a sandboxed kernel sees its working directory (the submission and support files)."""
@@ -45,10 +45,14 @@ class KernelLaunch:
     def kernel_started(self) -> None:
         self.kernel_pid = kernel_process(self.cgroup) if self.cgroup else None
 
-    def kill_leftovers(self) -> int:
+    def processes(self) -> frozenset[int]:
+        """The sandbox's processes now (empty where it has no cgroup)."""
+        return frozenset(group_processes(self.cgroup)) if self.cgroup else frozenset()
+
+    def kill_leftovers(self, spare: frozenset[int] = frozenset(), busy_only: bool = False) -> int:
         """Kill what the notebook left running in its sandbox, except the kernel; how many were killed."""
         if self.cgroup and self.kernel_pid:
-            return kill_leftovers(self.cgroup, self.kernel_pid)
+            return kill_leftovers(self.cgroup, self.kernel_pid, spare, busy_only)
         return 0
 
     def cleanup(self) -> None:

@@ -99,11 +99,20 @@ def kernel_process(name: str) -> int | None:
     return max(candidates, key=lambda pid: len(_ancestors(pid) & candidates), default=None)
 
 
-def kill_leftovers(name: str, kernel: int) -> int:
-    """SIGKILL every process in the group but the kernel and its ancestors (the sandbox around it): what a
+def kill_leftovers(name: str, kernel: int, spare: frozenset[int] = frozenset(), busy_only: bool = False) -> int:
+    """SIGKILL processes of the group other than the kernel and its ancestors (the sandbox around it): what a
     notebook started and left running (a fork bomb's children, a background job) would take the CPU and the
-    process budget from the tests. Returns how many were killed."""
-    keep = {kernel} | _ancestors(kernel)
+    process budget from the tests. ``spare``: processes to leave alone (those that ran before a cell that timed
+    out); ``busy_only``: kill only those using the CPU, so idle worker pools (joblib's, a DataLoader's) survive.
+    Returns how many were killed."""
+    keep = {kernel} | _ancestors(kernel) | set(spare)
+    if busy_only:
+        idle = group_processes(name) - keep
+        if not idle:
+            return 0
+        before = {pid: _cpu_ticks(pid) for pid in idle}
+        time.sleep(0.05)
+        keep |= {pid for pid in idle if _cpu_ticks(pid) == before[pid] and _state(pid) not in ("R", "D")}
     killed = 0
     for _ in range(50):
         leftovers = group_processes(name) - keep
@@ -117,6 +126,23 @@ def kill_leftovers(name: str, kernel: int) -> int:
                 pass
         time.sleep(0.02)
     return killed
+
+
+def _stat_fields(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
+def _state(pid: int) -> str:
+    fields = _stat_fields(pid)
+    return fields[0] if fields else ""
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = _stat_fields(pid)
+    return int(fields[11]) + int(fields[12]) if len(fields) > 12 else -1  # utime + stime
 
 
 def _ancestors(pid: int) -> set[int]:
