@@ -213,3 +213,29 @@ def test_the_timing_attacks_score_the_same_ten_runs_in_a_row():
     run = subprocess.run([sys.executable, str(REPO / "tools" / "hostile_stability.py"), "--runs", "10",
                           "fork_bomb", "memory_bomb", "ignores_sigint", "print_flood"], capture_output=True, text=True, timeout=1800)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+EMPTY_FILES = """\
+import os
+files, error = 0, ""
+try:
+    for files in range(50_000):
+        open(f"empty_{files}", "w").close()
+except OSError as exc:
+    error = os.strerror(exc.errno)
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the file-count cap needs root: the launcher mounts /sandbox's tmpfs itself")
+def test_the_working_directory_caps_its_file_count(tmp_path: Path):
+    """50,000 empty files (no size to speak of) stop at the inode cap: one file per 16 KiB of the disk limit."""
+    from autograder.sandbox.base import disk_inodes
+
+    cap = disk_inodes(Limits().disk)
+    tests = write_tests(tmp_path / "tests", {"q1": ok_test_file("q1", (f">>> print(files < {cap}, error)\nTrue No space left on device\n", False))})
+    write_notebook(tmp_path / "submissions" / "files.ipynb", [nbformat.v4.new_code_cell(EMPTY_FILES)])
+    result = run_grader("grade", "--tests", str(tests), str(tmp_path / "submissions"), "--output", str(tmp_path / "out"),
+                        "--require-isolation", cwd=tmp_path, timeout=600)
+    assert result.returncode == 0, result.stderr
+    graded = result_of(tmp_path / "out", "files")
+    assert graded["score"] == 1, graded["questions"][0]["cases"][0]["output"]

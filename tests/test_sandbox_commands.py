@@ -71,7 +71,11 @@ def test_bwrap_command(paths: SandboxPaths):
     assert pairs(inside, "--cap-drop") == ["ALL"] and pairs(inside, "--uid") == ["1000"]
     assert inside[-3:] == ["--remount-ro", "/", "--"]
     sandbox = inside.index("/sandbox")  # a tmpfs of the disk limit, the support files read-only in it
-    assert inside[sandbox - 3:sandbox] == ["--size", str(LIMITS.disk), "--tmpfs"]
+    if os.geteuid() == 0:  # mounted by the launcher, capped in size and files, in a mount namespace of its own
+        assert inside[sandbox - 2:sandbox] == ["--bind", str(paths.scratch / "sandbox-disk")]
+        assert f"--tmpfs={paths.scratch / 'sandbox-disk'}:{LIMITS.disk}:16384" in argv[:bwrap]
+    else:  # bwrap's own tmpfs: capped in size only
+        assert inside[sandbox - 3:sandbox] == ["--size", str(LIMITS.disk), "--tmpfs"]
     support = inside.index("/sandbox/table.csv")
     assert inside[support - 2:support] == ["--ro-bind", str(paths.workdir / "table.csv")]
     home, roots = os.path.expanduser("~"), [str(root) for root in python_roots()]

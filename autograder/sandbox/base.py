@@ -85,13 +85,20 @@ def sandbox_environment(env: dict[str, str], paths: SandboxPaths, extra: dict[st
     return inside
 
 
-def launcher_prefix(limits: Limits, *, address_space: bool, cgroup: str | None = None) -> list[str]:
+def disk_inodes(disk: int) -> int:
+    """Files the working directory may hold: one per 16 KiB of its size, at least 1,000."""
+    return max(1000, disk // (16 * 2**10))
+
+
+def launcher_prefix(limits: Limits, *, address_space: bool, cgroup: str | None = None, tmpfs: Path | None = None) -> list[str]:
     """The rlimit/cgroup launcher (``autograder.sandbox.rlimits``) as an argv prefix."""
     prefix = [sys.executable, "-m", "autograder.sandbox.rlimits", f"--cpu={int(limits.timeout * 2 + 60)}"]
     if address_space:
         prefix.append(f"--memory={limits.memory}")
     if cgroup:
         prefix += [f"--cgroup={cgroup}", f"--pids={limits.processes}", f"--cgroup-memory={limits.memory}"]
+    if tmpfs is not None:
+        prefix.append(f"--tmpfs={tmpfs}:{limits.disk}:{disk_inodes(limits.disk)}")
     return prefix + ["--"]
 
 

@@ -39,7 +39,10 @@ def python_roots() -> list[Path]:
     return sorted(root for root in roots if not any(other in root.parents for other in roots))
 
 
-def bwrap_command(paths: SandboxPaths, env: dict[str, str], connection_dir: Path, disk: int = Limits.disk) -> list[str]:
+def bwrap_command(paths: SandboxPaths, env: dict[str, str], connection_dir: Path, disk: int = Limits.disk,
+                  disk_mount: Path | None = None) -> list[str]:
+    """``disk_mount``: a directory the launcher mounted a size- and file-capped tmpfs on (as root), bound as
+    ``/sandbox``; without one, bwrap's own tmpfs of ``disk`` bytes (no cap on the number of files)."""
     command = [shutil.which("bwrap") or "bwrap", "--ro-bind", "/usr", "/usr"]
     for name in ("bin", "lib", "lib64", "sbin"):
         if Path(f"/usr/{name}").exists():
@@ -52,7 +55,10 @@ def bwrap_command(paths: SandboxPaths, env: dict[str, str], connection_dir: Path
         command += ["--ro-bind", str(root), str(root)]
     # The working directory is a tmpfs of the assignment's disk size (its pages count against the memory
     # cgroup, never the host's disk); the submission's support files are bound read-only into it.
-    command += ["--size", str(disk), "--tmpfs", SANDBOX_HOME]
+    if disk_mount is not None:
+        command += ["--bind", str(disk_mount), SANDBOX_HOME]
+    else:
+        command += ["--size", str(disk), "--tmpfs", SANDBOX_HOME]
     for name in paths.support_files:
         command += ["--ro-bind", str(paths.workdir / name), f"{SANDBOX_HOME}/{name}"]
     if paths.data_dir is not None and paths.data_dir.exists():
@@ -81,8 +87,12 @@ class BwrapIsolation(Isolation):
         connection_dir = paths.scratch / "kernel"
         connection_dir.mkdir()
         cgroup = f"{os.getpid()}-{uuid.uuid4().hex[:12]}" if cgroups_available() else None
-        prefix = launcher_prefix(limits, address_space=cgroup is None, cgroup=cgroup)
-        prefix += bwrap_command(paths, env, connection_dir, limits.disk)
+        disk_mount = None
+        if os.geteuid() == 0:  # the launcher can mount a tmpfs capped in files too
+            disk_mount = paths.scratch / "sandbox-disk"
+            disk_mount.mkdir(exist_ok=True)
+        prefix = launcher_prefix(limits, address_space=cgroup is None, cgroup=cgroup, tmpfs=disk_mount)
+        prefix += bwrap_command(paths, env, connection_dir, limits.disk, disk_mount)
         return KernelLaunch(
             prefix=prefix,
             env=env,

@@ -17,16 +17,11 @@ import uuid
 from functools import lru_cache
 
 from ..course import Limits
-from .base import SANDBOX_DATA, SANDBOX_HOME, Isolation, KernelLaunch, SandboxPaths, sandbox_environment
+from .base import SANDBOX_DATA, SANDBOX_HOME, Isolation, KernelLaunch, SandboxPaths, disk_inodes, sandbox_environment
 
 DEFAULT_IMAGE = "ml-course-grader:latest"
 """Built from ``docker/Dockerfile`` (``docker build -t ml-course-grader -f docker/Dockerfile .``)."""
 KERNEL_COMMAND = ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-
-
-def disk_inodes(disk: int) -> int:
-    """Files the working directory may hold: one per 16 KiB of its size, at least 1,000."""
-    return max(1000, disk // (16 * 2**10))
 
 
 def docker_command(name: str, image: str, paths: SandboxPaths, limits: Limits, env: dict[str, str], connection_dir) -> list[str]:
