@@ -32,7 +32,8 @@ PORT = 47123
 CONTAINED = ["honest", "write_outside", "network", "fork_bomb", "memory_bomb", "infinite_loop", "ignores_sigint", "sleep_forever",
              "os_exit", "segfault", "kill_parent", "kill_everything", "print_flood"]
 CONTAINED_SCORE = dict.fromkeys(CONTAINED, 2) | {"read_hidden_tests": 1, "monkeypatch": 1, "forge_results": 1}
-SAFE_UNSANDBOXED = ["honest", "read_hidden_tests", "write_outside", "network", "monkeypatch", "forge_results"]
+SAFE_UNSANDBOXED = ["honest", "read_hidden_tests", "plant_outside", "network", "monkeypatch", "forge_results"]
+"""write_outside also vandalises every grades.csv it finds under /tmp: unsandboxed, that would reach other runs' results."""
 
 
 class Listener:
