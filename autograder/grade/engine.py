@@ -82,7 +82,9 @@ async def grade_submission(
         shutil.copy2(submission.path, workdir / "submission.ipynb")
         for path in setup.support_files:
             (shutil.copytree if path.is_dir() else shutil.copy2)(path, workdir / path.name)
-        paths = SandboxPaths(scratch, workdir, tuple(p.name for p in setup.support_files), setup.data_dir)
+        # The notebook's own copy is there too, read-only, as in otter's grading directory.
+        exposed = ("submission.ipynb", *(p.name for p in setup.support_files))
+        paths = SandboxPaths(scratch, workdir, exposed, setup.data_dir)
         await run.execute(paths)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
