@@ -60,7 +60,7 @@ def _cell_steps(index: int, source: str) -> list[Step]:
     for statement in statements:
         text = "".join(lines[statement.lineno - 1:statement.end_lineno])
         checks = _checks_in(statement)
-        if _is_otter_plumbing(statement):
+        if is_otter_plumbing(statement):
             changed = True
         elif checks:
             changed = True
@@ -106,7 +106,7 @@ class _NoneForChecks(ast.NodeTransformer):
         return ast.Constant(None) if _check_question(node) else self.generic_visit(node)
 
 
-def _is_otter_plumbing(statement: ast.stmt) -> bool:
+def is_otter_plumbing(statement: ast.stmt) -> bool:
     """``import otter`` / ``from otter import ...`` / ``grader = otter.Notebook(...)`` / ``grader.export(...)``,
     ``grader.check_all()`` (checks are run by the grader, and nothing is exported under grading)."""
     if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):

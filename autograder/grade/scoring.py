@@ -20,6 +20,7 @@ from otter.test_files.abstract_test import TestCase, TestFile
 
 from ..errors import GraderError
 from ..testfiles import TestCaseSpec, TestFileSpec, read_tests_dir
+from .plan import is_otter_plumbing
 from .results import CaseResult, QuestionResult
 from .values import ValueDecodeError, decode_value, guessable
 from .verdict import ExampleSpec, judge_case, kernel_examples, parse_examples
@@ -229,10 +230,9 @@ def release_imports(notebook) -> list[str]:
         except SyntaxError:
             continue
         for node in tree.body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)) and not (isinstance(node, ast.ImportFrom) and node.level):
-                if not any(alias.name.split(".")[0] == "otter" for alias in node.names) and (
-                        not isinstance(node, ast.ImportFrom) or (node.module or "").split(".")[0] != "otter"):
-                    found[ast.unparse(node)] = None
+            relative = isinstance(node, ast.ImportFrom) and node.level
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and not relative and not is_otter_plumbing(node):
+                found[ast.unparse(node)] = None
     return list(found)
 
 

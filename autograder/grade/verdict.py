@@ -53,11 +53,10 @@ def parse_examples(code: str, name: str = "test") -> tuple[ExampleSpec, ...]:
 
 
 def reply_positions(examples: tuple[ExampleSpec, ...]) -> list[int]:
-    """Where each example's first reply is, in the kernel's replies for its case."""
-    positions, position = [], 0
+    """Where each example's replies start in the kernel's replies for its case, and, last, where they end."""
+    positions = [0]
     for example in examples:
-        positions.append(position)
-        position += len(example.kernel_requests())
+        positions.append(positions[-1] + len(example.kernel_requests()))
     return positions
 
 
@@ -73,25 +72,22 @@ def judge_case(examples: tuple[ExampleSpec, ...], replies: Any, references: dict
     example without one is judged by its printed output against ``want`` instead (public
     tests in a student's release have no references). Malformed replies fail the case.
     """
-    if not isinstance(replies, list) or len(replies) != sum(len(e.kernel_requests()) for e in examples):
+    positions = reply_positions(examples)
+    if not isinstance(replies, list) or len(replies) != positions[-1]:
         return False, "the test runner returned a wrong number of examples"
     if not all(isinstance(reply, dict) for reply in replies):
         return False, "the test runner returned a malformed reply"
     checker = doctest.OutputChecker()
-    position = 0
     for index, example in enumerate(examples):
         flags = sum(flag for flag, on in example.options.items() if on)
-        if example.parts:
-            position += len(example.parts)
-            if not example.options.get(doctest.SKIP):
-                failure = _judge_parts(checker, example, replies[position - len(example.parts):position], flags)
-                if failure:
-                    return False, failure
-            continue
-        reply = replies[position]
-        position += 1
         if example.options.get(doctest.SKIP):
             continue
+        if example.parts:
+            failure = _judge_parts(checker, example, replies[positions[index]:positions[index + 1]], flags)
+            if failure:
+                return False, failure
+            continue
+        reply = replies[positions[index]]
         got = str(reply.get("output", ""))
         exception = reply.get("exception")
         if exception is not None:

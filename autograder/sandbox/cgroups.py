@@ -148,10 +148,9 @@ def _cpu_ticks(pid: int) -> int:
 def _ancestors(pid: int) -> set[int]:
     found = set()
     while pid > 1:
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
+        fields = _stat_fields(pid)
+        if len(fields) < 2:
             break
-        pid = int(stat.rsplit(")", 1)[1].split()[1])  # the field after the state: the parent's pid
+        pid = int(fields[1])  # the field after the state: the parent's pid
         found.add(pid)
     return found
