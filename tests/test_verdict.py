@@ -166,6 +166,52 @@ ASSERTS = [
 ]
 
 
+class Loader:
+    """Not data: the kernel can only describe it by its repr."""
+
+    def __len__(self):
+        return 3
+
+    def __iter__(self):
+        return iter([np.ones(2), np.zeros(2)])
+
+
+def _raises(v):
+    raise ValueError(v)
+
+
+# Asserts over computed values (grade.predicates): the kernel sends operands, the grader evaluates the rest.
+ANSWERS.update({"loss": 14.2, "nan": float("nan"), "history": {"loss": [0.9, 0.5, 0.4], "acc": [0.5, 0.8, 0.95]},
+                "flat": {"loss": [0.9, 0.9]}, "first": (np.arange(4), np.arange(3)), "again": (np.arange(4), np.arange(3)),
+                "other": (np.arange(4)[::-1], np.arange(3)), "X": np.eye(3), "w": np.array([1.0, -1.0, 2.0]),
+                "y": np.array([1, 0, 1]), "loader": Loader(), "f": lambda v: v * 2, "boom": _raises, "probs": [0.2, 0.3, 0.5],
+                "tensor": __import__("torch").tensor([0.5, 1.5]), "t0": __import__("torch").tensor(2.0), "labels": [3, 1, 2, 1],
+                "empty": np.array([]), "maybe": None, "s32": np.float32(0.1), "grid": np.arange(6).reshape(2, 3)})
+ASSERTS += [
+    "assert 10 < loss < 20", "assert 10 < loss < 12", "assert np.isfinite(loss)", "assert np.isfinite(nan)", "assert not np.isnan(loss)",
+    "assert np.all(np.diff(history['loss']) < 0)", "assert np.all(np.diff(flat['loss']) < 0)", "assert history['acc'][-1] > 0.9",
+    "assert history['acc'][-1] > 0.96", "assert all(np.array_equal(a, b) for a, b in zip(first, again))",
+    "assert all(np.array_equal(a, b) for a, b in zip(first, other))", "assert not np.array_equal(first[0], other[0])",
+    "assert not np.array_equal(np.sort(other[0]), np.arange(4))", "assert np.mean((X @ w >= 0) == y) > 0.9",
+    "assert np.mean((X @ w >= 0) == y) > 0.99", "assert 0.5 < np.mean(y) < np.mean(history['acc'])", "assert len(loader) > 2",
+    "assert len(loader) > 3", "assert sum(len(b) for b in loader) == 4", "assert loader is not None", "assert maybe is None",
+    "assert loader is None", "assert f(2) > 3", "assert f(2) - 4 < 1e-9 and f(3) > 5", "assert sum(p for p in probs) >= 1.0",
+    "assert abs(sum(probs) - 1) < 1e-9", "assert max(abs(a - b) for a, b in zip(probs, probs)) < 1e-9", "assert np.isclose(sum(probs), 1)",
+    "assert np.allclose(tensor, [0.5, 1.5])", "assert float(t0) > 1.5", "assert t0 > 1.5", "assert t0.item() < 1.5",
+    "assert tensor.shape == (2,)", "assert sorted(set(labels)) == [1, 2, 3]", "assert sorted(set(labels)) == sorted(set(labels))",
+    "assert set(labels) <= {1, 2, 3}", "assert set(labels) < {1, 2, 3}", "assert set(labels) == {1, 2, 3}", "assert 1 in set(labels)",
+    "assert len(empty) == 0 or empty[0] > 0", "assert boom(1) > 0", "assert np.all(np.diff(labels) < 0) or True",
+    "assert np.linalg.norm(w) > 2", "assert np.linalg.norm(w) < 2", "assert w.dtype == np.float64", "assert grid.shape[0] < grid.shape[1]",
+    "assert -loss < 0", "assert np.all(grid >= 0) and np.all(grid < 6)", "assert np.unique(y).size == 2", "assert np.sum(w) / 2 == 1",
+    "assert s32 < 0.11", "assert [f(v) for v in probs] == [0.4, 0.6, 1.0]", "assert any(f(v) > 0.9 for v in probs)",
+    "assert series.index.tolist() == ['a', 'b'] and np.all(series > 0)", "assert np.all(series.values > 0.15)",
+    "assert (frame['x'] < frame['y']).all()", "assert np.all(frame >= 1)", "assert len(frame) == 2 and frame['x'].sum() > 2.5",
+    "assert np.allclose(series, series)", "assert np.mean(series) > 0.1", "assert 0.1 < series['b'] < 0.3",
+    "assert np.all(np.asarray(d['b']) > 0)", "assert d['a'] + 1 == 2", "assert np.isclose(x, 0.3) and 0 < x < 1",
+    "assert undefined_name > 3", "assert pair[0] < pair[1]", "assert name.startswith('re')", "assert nothing is not None",
+]
+
+
 def run_like_a_kernel(examples, namespace):
     from autograder.grade.kernel_side import _run_examples
     from autograder.grade.verdict import kernel_examples
@@ -193,7 +239,7 @@ def test_the_kernel_never_sees_the_expected_literal():
     sent = str(kernel_examples(examples))
     assert "secret_answer(3)" in sent and "other()" in sent
     assert "987654" not in sent and "0.123456" not in sent
-    assert parse_examples(">>> assert 0 <= accuracy <= 1\n")[0].parts == ()  # nothing to lift: an ordinary example
+    assert parse_examples(">>> assert isinstance(model, Model)\n")[0].parts == ()  # one kernel value: an ordinary example
 
 
 def test_a_liar_fails_a_split_assert():
@@ -213,3 +259,27 @@ def test_printing_still_fails_an_assert_as_in_doctest():
     examples = parse_examples(">>> assert noisy() == 1\n")
     replies = run_like_a_kernel(examples, {"noisy": lambda: print("debug") or 1})
     assert judge_case(examples, replies, None)[0] is False
+
+
+def test_a_predicate_assert_sends_only_its_operands_to_the_kernel():
+    from autograder.grade.verdict import kernel_examples
+
+    examples = parse_examples(">>> assert 13.375 < loss(3) < np.sqrt(411) and np.all(np.diff(history['loss']) < -0.0625)\n")
+    sent = str(kernel_examples(examples))
+    assert "loss(3)" in sent and "history['loss']" in sent
+    for secret in ("13.375", "411", "0.0625", "np.diff", "<"):
+        assert secret not in sent
+    assert all(part.check is not None and not part.check.guessable for part in examples[0].parts)
+
+
+def test_a_liar_or_a_forged_reply_fails_a_predicate_assert():
+    class Liar(float):
+        def __lt__(self, other):
+            return True
+        __gt__ = __le__ = __ge__ = __lt__
+
+    examples = parse_examples(">>> assert 10 < loss < 20\n")
+    assert not judge_case(examples, run_like_a_kernel(examples, {"loss": Liar(3.0)}), None)[0]
+    assert judge_case(examples, run_like_a_kernel(examples, {"loss": Liar(15.0)}), None)[0]
+    for forged in (encode_value(True), encode_value((True,)), encode_value(("15",)), encode_value((3.0, 15.0)), {"t": "tuple", "v": []}):
+        assert not judge_case(examples, [{"output": "", "exception": None, "value": forged}], None)[0]

@@ -12,8 +12,9 @@ A conjunct of ``and`` is lifted when it is
 - ``np.isclose(X, L, ...)`` / ``np.allclose`` / ``numpy.`` / ``math.isclose``, with
   literal keyword arguments, either argument order.
 
-Other conjuncts (``isinstance``, ``0 <= acc <= 1``, comparisons between two computed
-values) stay asserts run in the kernel. Outcomes are the same as the assert's: a value
+Any other conjunct is split by ``grade.predicates`` (``0 <= acc <= 1``: the kernel sends
+``acc``, the grader compares), unless it is a single value the kernel computes
+(``isinstance(m, Model)``), which stays an assert run there. Outcomes are the same as the assert's: a value
 that is not plain data (an object the kernel can describe only by its ``repr``) fails
 the comparison, as does anything whose truth value is ambiguous (``bool(array)``).
 """
@@ -29,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from .predicates import PredicateCheck, lift_predicate
 from .values import FrameValue, ReprValue, SeriesValue, SetValue
 
 CLOSE_FUNCTIONS: dict[tuple[str, str], Callable[..., Any]] = {
@@ -79,11 +81,14 @@ class LiftedPart:
     """A piece of a split assert: an expression whose value the grader checks, or a conjunct left in the kernel."""
 
     source: str
-    check: LiftedCheck | None
+    check: LiftedCheck | PredicateCheck | None
 
 
-def split_assert(source: str) -> list[LiftedPart] | None:
-    """The assert in ``source`` as parts, or None when nothing in it can be decided in the grader."""
+def split_assert(source: str, kernel_names: frozenset[str] = frozenset()) -> list[LiftedPart] | None:
+    """The assert in ``source`` as parts, or None when nothing in it can be decided in the grader.
+
+    ``kernel_names`` are names the test itself binds in the kernel (``max = ...``): never NumPy's or a builtin.
+    """
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -92,13 +97,13 @@ def split_assert(source: str) -> list[LiftedPart] | None:
         return None
     test = tree.body[0].test
     conjuncts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
-    parts = [_lift(conjunct) for conjunct in conjuncts]
+    parts = [_lift(conjunct, kernel_names) for conjunct in conjuncts]
     if all(part.check is None for part in parts):
         return None
     return parts
 
 
-def _lift(node: ast.expr) -> LiftedPart:
+def _lift(node: ast.expr, kernel_names: frozenset[str]) -> LiftedPart:
     text = ast.unparse(node)
     if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.In)):
         left, right = node.left, node.comparators[0]
@@ -120,6 +125,9 @@ def _lift(node: ast.expr) -> LiftedPart:
                 expression = node.args[1] if literal_first else node.args[0]
                 literal = first if literal_first else second
                 return LiftedPart(ast.unparse(expression) + "\n", LiftedCheck(name, literal, literal_first, keywords, text))
+    predicate = lift_predicate(node, kernel_names)
+    if predicate is not None:
+        return LiftedPart(predicate.kernel_source, predicate)
     return LiftedPart(f"assert {text}\n", None)
 
 

@@ -13,6 +13,7 @@ so that the kernel computes ``f(3)`` and the grader compares it (``grade.asserts
 
 from __future__ import annotations
 
+import ast
 import doctest
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from .asserts import LiftedPart, split_assert
 from .values import Comparator, ValueDecodeError, compare, decode_value, value_directive
 
 MAX_REPORT = 4000
+STANDARD_IMPORTS = {"numpy": ("np", "numpy"), "math": ("math",)}
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,35 @@ class ExampleSpec:
 def parse_examples(code: str, name: str = "test") -> tuple[ExampleSpec, ...]:
     """A case's doctest examples (raises ``GraderError`` for a bad ``# value`` directive)."""
     specs = []
-    for e in doctest.DocTestParser().get_examples(code, name):
+    examples = doctest.DocTestParser().get_examples(code, name)
+    bound = _bound_names(e.source for e in examples)
+    for e in examples:
         comparator = value_directive(e.source)
         liftable = comparator is None and e.exc_msg is None and not e.want.strip()
-        parts = (split_assert(e.source) if liftable else None) or []
+        parts = (split_assert(e.source, bound) if liftable else None) or []
         specs.append(ExampleSpec(e.source, e.want, e.exc_msg, dict(e.options), comparator, tuple(parts)))
     return tuple(specs)
+
+
+def _bound_names(sources: Any) -> frozenset[str]:
+    """Names a case's examples assign, import or define: in an assert they are the kernel's, even ``np`` or ``max``."""
+    names: set[str] = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                names.add(node.id)
+            elif isinstance(node, ast.Import):  # ``import numpy as np`` binds what the grader's np is
+                names.update(bound for alias in node.names if (bound := (alias.asname or alias.name).split(".")[0])
+                             not in STANDARD_IMPORTS.get(alias.name, ()))
+            elif isinstance(node, ast.ImportFrom):
+                names.update(alias.asname or alias.name for alias in node.names)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+    return frozenset(names)
 
 
 def reply_positions(examples: tuple[ExampleSpec, ...]) -> list[int]:
