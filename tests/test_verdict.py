@@ -186,7 +186,9 @@ ANSWERS.update({"loss": 14.2, "nan": float("nan"), "history": {"loss": [0.9, 0.5
                 "other": (np.arange(4)[::-1], np.arange(3)), "X": np.eye(3), "w": np.array([1.0, -1.0, 2.0]),
                 "y": np.array([1, 0, 1]), "loader": Loader(), "f": lambda v: v * 2, "boom": _raises, "probs": [0.2, 0.3, 0.5],
                 "tensor": __import__("torch").tensor([0.5, 1.5]), "t0": __import__("torch").tensor(2.0), "labels": [3, 1, 2, 1],
-                "empty": np.array([]), "maybe": None, "s32": np.float32(0.1), "grid": np.arange(6).reshape(2, 3)})
+                "empty": np.array([]), "maybe": None, "s32": np.float32(0.1), "grid": np.arange(6).reshape(2, 3),
+                "gen": lambda: (v for v in (1, 2, 3)), "gen_arrays": lambda: iter([np.ones(2), np.ones(3)]),
+                "scores": {"a": 0.5, "b": 0.9}, "rows": [{"C": 0.5}, {"C": 2.0}]})
 ASSERTS += [
     "assert 10 < loss < 20", "assert 10 < loss < 12", "assert np.isfinite(loss)", "assert np.isfinite(nan)", "assert not np.isnan(loss)",
     "assert np.all(np.diff(history['loss']) < 0)", "assert np.all(np.diff(flat['loss']) < 0)", "assert history['acc'][-1] > 0.9",
@@ -209,6 +211,10 @@ ASSERTS += [
     "assert np.allclose(series, series)", "assert np.mean(series) > 0.1", "assert 0.1 < series['b'] < 0.3",
     "assert np.all(np.asarray(d['b']) > 0)", "assert d['a'] + 1 == 2", "assert np.isclose(x, 0.3) and 0 < x < 1",
     "assert undefined_name > 3", "assert pair[0] < pair[1]", "assert name.startswith('re')", "assert nothing is not None",
+    "assert sum(p * 2 for p in gen()) == 12", "assert sum(len(p) for p in gen_arrays()) == 5", "assert all(0 <= v <= 1 for v in scores.values())",
+    "assert all(0 <= v <= 0.6 for v in scores.values())", "assert all(r['C'] > 0 for r in rows)", "assert all(r['C'] > 1 for r in rows)",
+    "assert sorted(scores) == ['a', 'b']", "assert sum(scores.values()) > 1.3", "assert max(scores, key=scores.get) == 'b'",
+    "assert all(0 <= float(v) <= 1 for v in scores.values())", "assert [k for k in scores if scores[k] > 0.6] == ['b']",
 ]
 
 
@@ -283,3 +289,18 @@ def test_a_liar_or_a_forged_reply_fails_a_predicate_assert():
     assert judge_case(examples, run_like_a_kernel(examples, {"loss": Liar(15.0)}), None)[0]
     for forged in (encode_value(True), encode_value((True,)), encode_value(("15",)), encode_value((3.0, 15.0)), {"t": "tuple", "v": []}):
         assert not judge_case(examples, [{"output": "", "exception": None, "value": forged}], None)[0]
+
+
+def test_a_value_built_to_make_the_grader_loop_fails_in_bounded_time(monkeypatch):
+    import time
+
+    from autograder.grade import predicates
+
+    monkeypatch.setattr(predicates, "PREDICATE_SECONDS", 0.5)
+    examples = parse_examples(">>> assert all(x in ys for x in xs)\n")
+    many = list(range(200_000))  # a quadratic check: hours, unless stopped
+    forged = [{"output": "", "exception": None, "value": encode_value((many, many[::-1]))}]
+    started = time.monotonic()
+    assert judge_case(examples, forged, None)[0] is False
+    assert time.monotonic() - started < 30
+    assert judge_case(examples, [{"output": "", "exception": None, "value": encode_value(([1, 2], [2, 1]))}], None)[0]

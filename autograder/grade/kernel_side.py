@@ -121,13 +121,14 @@ def _quiet_displays():
         shell.display_formatter.formatters = saved
 
 
-def _run_examples(examples, namespace):
+def _run_examples(examples, namespace, budget=None):
     """Run one OK-format case's examples as doctest would; report what each printed, raised or evaluated to.
 
     Only data comes back: whether the output is what the test expects is decided by
     the grader, which alone holds the expected output (``want``) and reference values.
     """
     replies = []
+    budget = [MAX_VALUES_BYTES] if budget is None else budget
     saved_displayhook = sys.displayhook
     sys.displayhook = sys.__displayhook__  # as doctest does: an expression prints its repr
     try:
@@ -141,7 +142,7 @@ def _run_examples(examples, namespace):
                     else:
                         exec(compile(example["source"], "<test>", "single", 0, True), namespace)
                 if example["value"]:
-                    reply["value"] = encode_value(value)
+                    reply["value"] = _bounded(encode_value(value), budget)
             except KeyboardInterrupt:
                 raise
             except BaseException as error:
@@ -151,6 +152,15 @@ def _run_examples(examples, namespace):
     finally:
         sys.displayhook = saved_displayhook
     return replies
+
+
+def _bounded(encoded, budget):
+    """An encoded value within the per-value and per-case size limits, so that a result stays one frame."""
+    size = len(json.dumps(encoded))
+    if size > MAX_VALUE_BYTES or size > budget[0]:
+        raise ValueError(f"the value is too large to be compared outside the kernel ({size} bytes encoded)")
+    budget[0] -= size
+    return encoded
 
 
 def _exception_line(error):
@@ -166,6 +176,10 @@ def _exception_line(error):
 
 MAX_VALUE_DEPTH = 20
 MAX_ARRAY_BYTES = 16 * 2**20
+MAX_VALUE_BYTES = 4 * 2**20
+"""A value sent back (encoded) is at most this large; ``grader release`` keeps larger comparisons in the kernel."""
+MAX_VALUES_BYTES = 16 * 2**20
+"""All the values of one question's tests together: its result stays well under the grader's frame limit."""
 
 
 def encode_value(value, depth=0):
@@ -250,10 +264,11 @@ def test_result(request, user_globals):
         except Exception:  # not installed in this kernel: the notebook's own binding stays
             pass
     cases: list[dict] = []
+    budget = [MAX_VALUES_BYTES]
     with _quiet_displays():
         for test_file in request["files"]:
             if test_file["ok_format"]:
-                cases.extend({"examples": _run_examples(examples, namespace)} for examples in test_file["cases"])
+                cases.extend({"examples": _run_examples(examples, namespace, budget)} for examples in test_file["cases"])
             else:
                 outcomes = _run_python_file(test_file["source"], namespace)
                 cases.extend({"passed": bool(passed), "output": output[:MAX_CASE_OUTPUT]} for passed, output in outcomes)

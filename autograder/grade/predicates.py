@@ -34,7 +34,11 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import math
+import signal
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +60,34 @@ SAFE_NUMPY = frozenset(
 SAFE_MATH = frozenset("ceil exp fabs floor isclose isfinite isinf isnan log sqrt".split())
 MODULES = {"np": np, "numpy": np, "math": math}
 SAFE_BINARY = (ast.Add, ast.Sub, ast.Div, ast.FloorDiv, ast.Mod)
+
+
+PREDICATE_SECONDS = 5.0
+"""How long the grader spends on one predicate (honest ones take milliseconds: values are at most a few MB)."""
+
+
+class _PredicateTimeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt a predicate that runs too long (a comprehension over a huge value); where signals cannot be
+    used (not the main thread), the size limits on values alone bound it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _PredicateTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class _Escalate(Exception):
@@ -89,8 +121,9 @@ class PredicateCheck:
         namespace: dict[str, Any] = {"__builtins__": {name: getattr(builtins, name) for name in SAFE_BUILTINS}, **MODULES}
         namespace.update({PLACEHOLDER.format(i): _faithful(item) for i, item in enumerate(value)})
         try:
-            return bool(eval(compile(self.predicate, "<assert>", "eval"), namespace))  # the test's own code, on data
-        except Exception:
+            with _time_limit(PREDICATE_SECONDS):
+                return bool(eval(compile(self.predicate, "<assert>", "eval"), namespace))  # the test's own code, on data
+        except Exception:  # includes the time limit: a value built to make the grader loop gains nothing
             return False
 
 
@@ -116,8 +149,9 @@ class _Splitter:
             return True
         return name not in self.kernel_names and (name in MODULES or name in SAFE_BUILTINS)
 
-    def pure(self, node: ast.AST, local: frozenset[str]) -> bool:
-        bound = local | _comprehension_targets(node)
+    def pure(self, node: ast.AST) -> bool:
+        """The test's own code, touching no student value (not even through a loop variable): the grader runs it."""
+        bound = _comprehension_targets(node)
         return all(self.grader_name(n.id, bound) for n in ast.walk(node) if isinstance(n, ast.Name))
 
     def leaf(self, node: ast.expr, local: frozenset[str]) -> ast.expr:
@@ -130,7 +164,7 @@ class _Splitter:
         return ast.Name(id=PLACEHOLDER.format(len(self.leaves) - 1), ctx=ast.Load())
 
     def visit(self, node: ast.expr, local: frozenset[str]) -> ast.expr:
-        if self.pure(node, local):
+        if self.pure(node) or isinstance(node, ast.Name) and node.id in local:
             return node
         if isinstance(node, ast.Compare):
             identity = any(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops)
@@ -146,6 +180,8 @@ class _Splitter:
         if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and not any(isinstance(e, ast.Starred) for e in node.elts):
             elements = [self.visit(e, local) for e in node.elts]
             return ast.Set(elts=elements) if isinstance(node, ast.Set) else type(node)(elts=elements, ctx=ast.Load())
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in local and self.pure(node.slice):
+            return node  # an item of a loop variable (``row['C']``): plain data already in the grader
         if isinstance(node, ast.Call):
             return self.visit_call(node, local)
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
@@ -158,7 +194,7 @@ class _Splitter:
             return self.leaf(node, local)
         module, _, name = function.partition(".")
         if not name and self.grader_name(module, frozenset()) and module in SAFE_BUILTINS:
-            if any(not self.pure(a, local) and _leaf_shaped(a) for a in node.args):
+            if any(not self.pure(a) and _leaf_shaped(a) and not (isinstance(a, ast.Name) and a.id in local) for a in node.args):
                 return self.leaf(node, local)  # sorted(d.keys()), zip(a, b): on the kernel's real objects
         elif not (self.grader_name(module, frozenset()) and module in MODULES
                   and name in (SAFE_NUMPY if MODULES[module] is np else SAFE_MATH)):
@@ -180,6 +216,9 @@ class _Splitter:
                 if generator.is_async:
                     raise _Escalate
                 iterable = self.visit(generator.iter, inner)
+                if isinstance(iterable, ast.Name) and iterable.id == PLACEHOLDER.format(len(self.leaves) - 1):
+                    if not self.leaves[-1].startswith("list("):  # iterated in the grader: the kernel lists it
+                        self.leaves[-1] = f"list({self.leaves[-1]})"
                 inner = inner | {n.id for n in ast.walk(generator.target) if isinstance(n, ast.Name)}
                 ifs = [self.visit(condition, inner) for condition in generator.ifs]
                 generators.append(ast.comprehension(target=generator.target, iter=iterable, ifs=ifs, is_async=0))

@@ -31,9 +31,17 @@ IMPORTS_FILE = "imports.json"
 """Beside the test files of a bundle: the import statements of the student's release, which every test run
 executes in its namespace, so a notebook that rebound ``np`` or defined its own ``train_test_split`` does
 not change what the tests call (``grader release`` writes it; absent for other test directories)."""
+IN_KERNEL_FILE = "in_kernel.json"
+"""Beside the test files of a release (student's and instructor's): the assert conjuncts that stay in the kernel
+because the grader could not judge them on the master's values (too large to send, or objects rather than
+data): question -> case index -> example index -> conjunct positions. ``grader release`` writes it; without
+it every assert is split (``grade.asserts``)."""
 REFERENCES_FILE = "references.json"
 """Beside the test files of an instructor's bundle (``dist/<id>/tests/``): the master's values of every
 ``# value`` example, written by ``grader release``; never in a student's release."""
+
+BESIDE_TESTS = (IMPORTS_FILE, IN_KERNEL_FILE, REFERENCES_FILE)
+"""What a release writes beside the test files; part of the suite (and its hash) wherever the tests go."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +180,7 @@ def load_test_suite(directory: Path) -> TestSuite:
         raise GraderError(f"{directory}: no test files (*.py)")
     references = read_references(directory)
     imports = read_imports(directory)
+    in_kernel = read_in_kernel(directory)
     questions = []
     for spec in sorted(specs, key=lambda s: natural_key(s.question)):
         cases = [TestCase(f"{spec.question} - {c.index + 1}", c.code, c.hidden, c.points, None, None) for c in spec.cases]
@@ -179,12 +188,14 @@ def load_test_suite(directory: Path) -> TestSuite:
             resolved = TestFile.resolve_test_file_points(spec.points, cases)
         except (ValueError, TypeError, AssertionError) as exc:
             raise GraderError(f"{spec.path}: invalid points ({exc})") from None
-        examples = tuple(parse_examples(c.code, f"{spec.path}, case {c.index + 1}") if spec.ok_format else () for c in spec.cases)
+        kept = in_kernel.get(spec.question, {})
+        examples = tuple(parse_examples(c.code, f"{spec.path}, case {c.index + 1}", kept.get(c.index)) if spec.ok_format else ()
+                         for c in spec.cases)
         points = tuple(float(c.points) for c in resolved)
         questions.append(QuestionTests(spec, points, spec.path.read_text(encoding="utf-8"), examples, references.get(spec.question, {}),
                                        imports))
     digest = hashlib.sha256()
-    for path in sorted([*directory.glob("*.py"), *directory.glob(REFERENCES_FILE), *directory.glob(IMPORTS_FILE)]):
+    for path in sorted([*directory.glob("*.py"), *(directory / name for name in BESIDE_TESTS if (directory / name).is_file())]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return TestSuite(tuple(questions), digest.hexdigest())
 
@@ -199,6 +210,34 @@ def read_references(directory: Path) -> dict[str, dict[int, dict[int, Any]]]:
         return {q: {int(c): {int(e): v for e, v in ex.items()} for c, ex in cases.items()} for q, cases in raw.items()}
     except (ValueError, AttributeError, TypeError) as exc:
         raise GraderError(f"{path}: not a references file ({exc}); run `grader release` again") from None
+
+
+def read_in_kernel(directory: Path) -> dict[str, dict[int, dict[int, frozenset[int]]]]:
+    path = directory / IN_KERNEL_FILE
+    if not path.is_file():
+        return {}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {q: {int(c): {int(e): frozenset(int(p) for p in parts) for e, parts in examples.items()} for c, examples in cases.items()}
+                for q, cases in raw.items()}
+    except (ValueError, AttributeError, TypeError) as exc:
+        raise GraderError(f"{path}: not an in-kernel file ({exc}); run `grader release` again") from None
+
+
+def write_in_kernel(directory: Path, in_kernel: dict[str, dict[int, dict[int, frozenset[int]]]]) -> None:
+    raw = {q: {str(c): {str(e): sorted(parts) for e, parts in examples.items()} for c, examples in cases.items()}
+           for q, cases in in_kernel.items()}
+    (directory / IN_KERNEL_FILE).write_text(json.dumps(raw, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def public_in_kernel(suite: TestSuite, in_kernel: dict[str, dict[int, dict[int, frozenset[int]]]]) -> dict[str, dict[int, dict[int, frozenset[int]]]]:
+    """The records of public cases, numbered as in a student's test files (which hold the public cases only, in order)."""
+    public: dict[str, dict[int, dict[int, frozenset[int]]]] = {}
+    for question in suite.questions:
+        for position, case in enumerate(question.spec.public_cases):
+            if case.index in in_kernel.get(question.name, {}):
+                public.setdefault(question.name, {})[position] = in_kernel[question.name][case.index]
+    return public
 
 
 def read_imports(directory: Path) -> tuple[str, ...]:

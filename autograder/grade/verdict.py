@@ -43,15 +43,18 @@ class ExampleSpec:
         return [{"source": self.source, "value": self.comparator is not None}]
 
 
-def parse_examples(code: str, name: str = "test") -> tuple[ExampleSpec, ...]:
-    """A case's doctest examples (raises ``GraderError`` for a bad ``# value`` directive)."""
+def parse_examples(code: str, name: str = "test", in_kernel: dict[int, frozenset[int]] | None = None) -> tuple[ExampleSpec, ...]:
+    """A case's doctest examples (raises ``GraderError`` for a bad ``# value`` directive).
+
+    ``in_kernel`` maps an example's index to the conjuncts of its assert that stay in the kernel.
+    """
     specs = []
     examples = doctest.DocTestParser().get_examples(code, name)
     bound = _bound_names(e.source for e in examples)
-    for e in examples:
+    for index, e in enumerate(examples):
         comparator = value_directive(e.source)
         liftable = comparator is None and e.exc_msg is None and not e.want.strip()
-        parts = (split_assert(e.source, bound) if liftable else None) or []
+        parts = (split_assert(e.source, bound, (in_kernel or {}).get(index, frozenset())) if liftable else None) or []
         specs.append(ExampleSpec(e.source, e.want, e.exc_msg, dict(e.options), comparator, tuple(parts)))
     return tuple(specs)
 

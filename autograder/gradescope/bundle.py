@@ -7,7 +7,7 @@ Layout (Gradescope unpacks it into ``/autograder/source/``)::
     requirements.txt    the exact versions of requirements.lock (the course was tested with them), CPU PyTorch
     config.json         the assignment, its kernel, limits and datasets
     grader/autograder/  this package's source, put on PYTHONPATH by run_autograder
-    tests/              every test file, hidden ones included, references.json and imports.json
+    tests/              every test file, hidden ones included, references.json, imports.json, in_kernel.json
     files/              the assignment's support files
     data/               the prepared datasets the notebook reads through $COURSE_DATA
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 from .. import data as datasets
 from ..course import Assignment, Course
 from ..errors import GraderError
-from ..grade.scoring import IMPORTS_FILE, REFERENCES_FILE
+from ..grade.scoring import BESIDE_TESTS
 from ..requirements import course_requirements
 
 _FIXED_TIME = (2026, 1, 1, 0, 0, 0)
@@ -57,7 +57,7 @@ def build_autograder_zip(course: Course, assignment: Assignment, output: Path) -
                 _add_file(archive, path, "grader/autograder/" + path.relative_to(package_root).as_posix())
         for path in tests:
             _add_file(archive, path, f"tests/{path.name}")
-        for name in (REFERENCES_FILE, IMPORTS_FILE):  # the master's values of the `# value` examples; the release's imports
+        for name in BESIDE_TESTS:  # the release's imports, the asserts kept in the kernel, the master's `# value` values
             if (bundle / "tests" / name).is_file():
                 _add_file(archive, bundle / "tests" / name, f"tests/{name}")
         for path in assignment.files:

@@ -24,8 +24,8 @@ import otter
 from .. import data
 from ..course import Assignment, Course
 from ..errors import GraderError
-from ..grade.references import capture_references, needs_references, write_references
-from ..grade.scoring import load_test_suite, release_imports, write_imports
+from ..grade.references import capture_solution, needs_capture, write_references
+from ..grade.scoring import load_test_suite, public_in_kernel, release_imports, write_imports, write_in_kernel
 from ..notebooks import read_notebook
 from ..testfiles import read_tests_dir
 from .execute import execute_master
@@ -116,12 +116,18 @@ def build_release(course: Course, assignment: Assignment, scratch: Path, log: Lo
 
     bundle_tests = otter_out / "autograder" / "tests"
     write_imports(bundle_tests, release_imports(student))
-    if needs_references(load_test_suite(bundle_tests)):
+    if needs_capture(load_test_suite(bundle_tests)):
         started = time.perf_counter()
-        log(f"{assignment.id}: reference values of the `# value` examples (the solution, graded once)")
-        references = capture_references(bundle_tests, otter_out / "autograder" / assignment.master.name, limits=assignment.limits,
-                                        kernel_name=assignment.kernel, data_dir=course.data_dir, support_files=assignment.files)
-        write_references(bundle_tests, references)
+        log(f"{assignment.id}: reference values and split asserts (the solution, graded once)")
+        capture = capture_solution(bundle_tests, otter_out / "autograder" / assignment.master.name, limits=assignment.limits,
+                                   kernel_name=assignment.kernel, data_dir=course.data_dir, support_files=assignment.files)
+        if capture.references:
+            write_references(bundle_tests, capture.references)
+        if capture.in_kernel:
+            write_in_kernel(bundle_tests, capture.in_kernel)
+            public = public_in_kernel(load_test_suite(bundle_tests), capture.in_kernel)
+            if public:
+                write_in_kernel(student_dir / "tests", public)
         seconds["references"] = time.perf_counter() - started
 
     write_manifest(
