@@ -304,3 +304,39 @@ def test_a_value_built_to_make_the_grader_loop_fails_in_bounded_time(monkeypatch
     assert judge_case(examples, forged, None)[0] is False
     assert time.monotonic() - started < 30
     assert judge_case(examples, [{"output": "", "exception": None, "value": encode_value(([1, 2], [2, 1]))}], None)[0]
+
+
+def test_conjuncts_the_release_kept_in_the_kernel_stay_asserts(tmp_path):
+    from autograder.grade.scoring import load_test_suite, public_in_kernel, read_in_kernel, write_in_kernel
+
+    source = ">>> assert np.array_equal(big, other) and 0 < small < 2\n"
+    lifted = parse_examples(source)[0].parts
+    assert [type(p.check).__name__ for p in lifted] == ["PredicateCheck", "PredicateCheck"]
+    kept = parse_examples(source, in_kernel={0: frozenset({0})})[0].parts
+    assert kept[0].check is None and kept[0].source == "assert np.array_equal(big, other)\n"
+    assert kept[1].check is not None and "2" not in kept[1].source
+    assert parse_examples(source, in_kernel={0: frozenset({0, 1})})[0].parts == ()  # nothing left to split
+
+    (tmp_path / "q1.py").write_text(
+        'OK_FORMAT = True\ntest = {"name": "q1", "points": 2, "suites": [{"cases": [\n'
+        '  {"code": ">>> assert 0 < x < 2\\n", "hidden": True},\n'
+        '  {"code": ">>> y = 1\\n>>> assert np.array_equal(big, other) and 0 < y < 2\\n", "hidden": False}],\n'
+        '  "scored": True, "setup": "", "teardown": "", "type": "doctest"}]}\n', encoding="utf-8")
+    before = load_test_suite(tmp_path)
+    record = {"q1": {1: {1: frozenset({0})}}}
+    write_in_kernel(tmp_path, record)
+    assert read_in_kernel(tmp_path) == record
+    after = load_test_suite(tmp_path)
+    assert after.sha256 != before.sha256  # the record is part of what was graded
+    assert after["q1"].examples[1][1].parts[0].check is None and after["q1"].examples[0][0].parts[0].check is not None
+    assert public_in_kernel(after, record) == {"q1": {0: {1: frozenset({0})}}}  # numbered as in the student's file
+
+
+def test_values_too_large_to_send_are_refused_in_the_kernel():
+    from autograder.grade.kernel_side import MAX_VALUE_BYTES
+
+    examples = parse_examples(">>> assert np.all(huge >= 0) and len(huge) > 0\n")
+    replies = run_like_a_kernel(examples, {"np": np, "huge": np.zeros(MAX_VALUE_BYTES // 4)})
+    assert "too large to be compared outside the kernel" in replies[0]["exception"]
+    assert replies[1]["exception"] is None
+    assert judge_case(examples, replies, None)[0] is False
