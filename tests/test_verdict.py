@@ -215,6 +215,9 @@ ASSERTS += [
     "assert all(0 <= v <= 0.6 for v in scores.values())", "assert all(r['C'] > 0 for r in rows)", "assert all(r['C'] > 1 for r in rows)",
     "assert sorted(scores) == ['a', 'b']", "assert sum(scores.values()) > 1.3", "assert max(scores, key=scores.get) == 'b'",
     "assert all(0 <= float(v) <= 1 for v in scores.values())", "assert [k for k in scores if scores[k] > 0.6] == ['b']",
+    "assert type(items) == list", "assert type(arr) == np.ndarray", "assert type(arr) != list", "assert type(n) in (int, float)",
+    "assert type(items) == tuple", "assert 'x' in frame.columns", "assert 'z' in frame.columns", "assert 'a' in series.index",
+    "assert list(frame.columns) == list('xy')", "assert frame.columns[0] == 'x' and len(frame.index) == 2",
 ]
 
 

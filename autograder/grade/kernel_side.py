@@ -205,6 +205,8 @@ def encode_value(value, depth=0):
     if module == "torch" and hasattr(value, "detach"):
         value = value.detach().cpu().numpy()
     if module == "pandas" and hasattr(value, "to_numpy"):
+        if not hasattr(value, "index"):  # an Index: its labels
+            return encode_value(value.to_numpy(), depth)
         if hasattr(value, "columns"):
             columns = [str(c) for c in value.columns]
             data = [encode_value(value[c].to_numpy(), depth + 1) for c in value.columns]

@@ -154,6 +154,21 @@ class _Splitter:
         bound = _comprehension_targets(node)
         return all(self.grader_name(n.id, bound) for n in ast.walk(node) if isinstance(n, ast.Name))
 
+    def names_a_class(self, node: ast.expr) -> bool:
+        """Whether ``node`` mentions a class (``list``, ``np.ndarray``): compared with a kernel value, it must be
+        the kernel's class, not the grader's."""
+        for sub in ast.walk(node):
+            dotted = _dotted(sub) if isinstance(sub, (ast.Name, ast.Attribute)) else None
+            root, *path = (dotted or "").split(".")
+            if not dotted or not self.grader_name(root, frozenset()):
+                continue
+            found: Any = MODULES[root] if root in MODULES else getattr(builtins, root)
+            for attribute in path:
+                found = getattr(found, attribute, None)
+            if isinstance(found, type):
+                return True
+        return False
+
     def leaf(self, node: ast.expr, local: frozenset[str]) -> ast.expr:
         if any(isinstance(n, ast.Name) and n.id in local for n in ast.walk(node)):
             raise _Escalate
@@ -169,8 +184,8 @@ class _Splitter:
         if isinstance(node, ast.Compare):
             identity = any(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops)
             operands = [node.left, *node.comparators]
-            if identity and not all(_singleton(o) for o in operands[1:]):
-                return self.leaf(node, local)
+            if identity and not all(_singleton(o) for o in operands[1:]) or any(self.names_a_class(o) for o in operands):
+                return self.leaf(node, local)  # ``a is b``, ``type(x) == list``: the kernel's own objects decide
             left, *rest = [self.visit(o, local) for o in operands]
             return ast.Compare(left=left, ops=node.ops, comparators=rest)
         if isinstance(node, ast.BinOp) and isinstance(node.op, SAFE_BINARY):
