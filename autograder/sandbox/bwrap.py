@@ -20,13 +20,12 @@ import site
 import subprocess
 import sys
 import tempfile
-import uuid
 from functools import lru_cache
 from pathlib import Path
 
 from ..course import Limits
 from .base import SANDBOX_DATA, SANDBOX_HOME, Isolation, KernelLaunch, SandboxPaths, launcher_prefix, sandbox_environment
-from .cgroups import cgroups_available
+from .cgroups import cgroups_available, new_group_name
 
 TMP_SIZE = 512 * 2**20
 
@@ -86,7 +85,7 @@ class BwrapIsolation(Isolation):
     def launch(self, paths: SandboxPaths, limits: Limits, env: dict[str, str]) -> KernelLaunch:
         connection_dir = paths.scratch / "kernel"
         connection_dir.mkdir()
-        cgroup = f"{os.getpid()}-{uuid.uuid4().hex[:12]}" if cgroups_available() else None
+        cgroup = new_group_name() if cgroups_available() else None
         disk_mount = None
         if os.geteuid() == 0:  # the launcher can mount a tmpfs capped in files too
             disk_mount = paths.scratch / "sandbox-disk"

@@ -8,9 +8,11 @@ a fork bomb stops at ``pids.max`` and a memory bomb is OOM-killed at
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path("/sys/fs/cgroup")
@@ -38,6 +40,30 @@ def cgroups_available() -> bool:
                 pass
 
 
+def new_group_name() -> str:
+    """A group name for one kernel, ``<grader pid>-<random>``. The first one a grader makes also removes the
+    empty groups of graders that are gone, and this grader's own are swept when it exits: a launcher that
+    created its group after the kernel was given up on leaves none behind."""
+    global _swept
+    if not _swept:
+        _swept = True
+        remove_stale_groups()
+        atexit.register(remove_stale_groups, os.getpid())
+    return f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+
+
+_swept = False
+
+
+def remove_stale_groups(own_pid: int | None = None) -> None:
+    """Remove the groups of graders that exited (and, at exit, this grader's own)."""
+    names = {p.name for controller in CONTROLLERS for p in (ROOT / controller / "grader").glob("*-*") if p.is_dir()}
+    for name in names:
+        owner = name.split("-")[0]
+        if owner.isdigit() and (int(owner) == own_pid or not Path("/proc", owner).exists()):
+            kill_and_remove(name, patience=1.0)
+
+
 def join_cgroups(name: str, *, pids: int | None, memory: int | None) -> None:
     """Create the groups, set their limits, and move the calling process into them."""
     directories = cgroup_dirs(name)
@@ -54,29 +80,33 @@ def join_cgroups(name: str, *, pids: int | None, memory: int | None) -> None:
         (directory / "cgroup.procs").write_text(str(os.getpid()))
 
 
-def kill_and_remove(name: str) -> None:
-    """SIGKILL whatever is left in the groups, then remove them."""
+def kill_and_remove(name: str, patience: float = 10.0) -> None:
+    """SIGKILL whatever is left in the groups, then remove them.
+
+    A group cannot be removed while it holds a process, a killed one included until it is
+    reaped; a fork bomb's last children can take seconds to go. So kill and retry the
+    removal until it succeeds or ``patience`` runs out, rather than leave the group behind.
+    """
+    deadline = time.monotonic() + patience
     for directory in cgroup_dirs(name).values():
-        if not directory.exists():
-            continue
-        for _ in range(50):
+        while directory.exists():
             try:
                 pids = [int(p) for p in (directory / "cgroup.procs").read_text().split()]
-            except OSError:
-                break
-            if not pids:
-                break
+            except (OSError, ValueError):
+                pids = []
             for pid in pids:
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-            time.sleep(0.05)
-        try:
-            directory.rmdir()
-        except OSError:
-            pass
-
+            try:
+                directory.rmdir()
+            except FileNotFoundError:
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
 
 
 def group_processes(name: str) -> set[int]:
