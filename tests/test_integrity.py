@@ -9,7 +9,8 @@ anything, and code that tries to bring hidden test code back to the student.
 q2 (printed output), q3 (a ``# value`` compared with a reference) and q4 (an assert with
 a literal expectation, split by the grader) are decided in the grader: every notebook
 scores exactly its honest q1 there, and no hidden code reaches its feedback or the
-student-visible fields of its Gradescope results. q5 (``assert cube(2) > 7``) is an assert
+student-visible fields of its Gradescope results. q5 (``assert cube_ok(cube)``, a single
+value computed by a helper the test defines, which the grader cannot split) is an assert
 decided in the kernel, which the student controls: it is the control that shows each
 forging attack really works (README, Security model: what remains in reach).
 """
@@ -36,7 +37,7 @@ TESTS = {
     "q2": ok_test_file("q2", (f">>> {MARKER} = 1\n>>> square(7)\n49\n", True)),
     "q3": ok_test_file("q3", (f">>> {MARKER} = 1\n>>> squares(4)  # value\n[0, 1, 4, 9]\n", True)),
     "q4": ok_test_file("q4", (f">>> {MARKER} = 1\n>>> assert cube(2) == 8\n", True)),
-    "q5": ok_test_file("q5", (f">>> {MARKER} = 1\n>>> assert cube(2) > 7\n", True)),
+    "q5": ok_test_file("q5", (f">>> {MARKER} = 1\n>>> def cube_ok(f):\n...     return f(2) > 7\n>>> assert cube_ok(cube)\n", True)),
     "q6": ok_test_file("q6", (">>> assert np.sum(squares(3)) == 5\n", False)),  # np: the assignment's, from imports.json
 }
 REFERENCES = {"q3": {"0": {"1": {"t": "list", "v": [{"t": "int", "v": str(n * n)} for n in range(4)]}}}}

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from .predicates import PredicateCheck, lift_predicate
-from .values import FrameValue, ReprValue, SeriesValue, SetValue
+from .values import FrameValue, ReprValue, SeriesValue, SetValue, blind_forgeries, quiet_numerics, safely_hashable
 
 CLOSE_FUNCTIONS: dict[tuple[str, str], Callable[..., Any]] = {
     ("np", "isclose"): np.isclose, ("numpy", "isclose"): np.isclose,
@@ -57,10 +57,14 @@ class LiftedCheck:
         """The truth of the original comparison for ``value``; False where the assert would have raised."""
         if isinstance(value, ReprValue):
             return False
-        value = set(value) if isinstance(value, SetValue) and _hashable(value) else value
+        value = set(value) if isinstance(value, SetValue) and all(safely_hashable(v) for v in value) else value
         if isinstance(value, (SeriesValue, FrameValue)):  # compared by their values, as NumPy and pandas compare them
             value = value.as_array()
         left, right = (self.literal, value) if self.literal_first else (value, self.literal)
+        with quiet_numerics():
+            return self._holds(left, right)
+
+    def _holds(self, left: Any, right: Any) -> bool:
         try:
             if self.operation == "==":
                 return bool(operator.eq(left, right))
@@ -73,7 +77,8 @@ class LiftedCheck:
 
     @property
     def guessable(self) -> bool:
-        return self.operation == "==" and (self.literal is None or isinstance(self.literal, bool))
+        """Whether a forger who does not know the test passes it anyway (``np.allclose(x, 1)`` takes ``[]``)."""
+        return any(self.holds(forgery) for forgery in blind_forgeries())
 
 
 @dataclass(frozen=True)
@@ -143,11 +148,3 @@ def _literal(node: ast.expr) -> Any:
         return ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return _NOT
-
-
-def _hashable(items: list) -> bool:
-    try:
-        set(items)
-    except TypeError:
-        return False
-    return True

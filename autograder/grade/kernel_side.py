@@ -196,6 +196,8 @@ def encode_value(value, depth=0):
         return {"t": "int", "v": int.__repr__(int(value))}
     if isinstance(value, float):  # np.float64 too: it subclasses float
         return {"t": "float", "v": float.__repr__(float(value))}
+    if isinstance(value, complex):
+        return {"t": "scalar", "dtype": "<c16", "v": complex.__repr__(complex(value))}
     if isinstance(value, (list, tuple, set, frozenset)):
         kind = "list" if isinstance(value, list) else "tuple" if isinstance(value, tuple) else "set"
         return {"t": kind, "v": [encode_value(item, depth + 1) for item in value]}
@@ -216,6 +218,8 @@ def encode_value(value, depth=0):
     if numpy is not None and isinstance(value, numpy.dtype) and not value.fields:
         return {"t": "dtype", "v": str(value.str)}
     if numpy is not None and isinstance(value, numpy.generic):
+        if value.dtype.kind in "biufc" and value.dtype.str[1:] != "f16":  # with its dtype: float32 and np.True_ stay so
+            return {"t": "scalar", "dtype": str(value.dtype.str), "v": repr(value.item())}
         return encode_value(value.item(), depth)
     if numpy is not None and isinstance(value, numpy.ndarray):
         if value.dtype.hasobject:

@@ -39,12 +39,12 @@ import math
 import signal
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from .values import FrameValue, SeriesValue, SetValue
+from .values import FrameValue, SeriesValue, SetValue, blind_forgeries, quiet_numerics, safely_hashable
 
 PLACEHOLDER = "_grader_value_{}"
 
@@ -103,7 +103,8 @@ class PredicateCheck:
     leaves: tuple[str, ...]
     """What the kernel evaluates, in order."""
     decisive: bool
-    """Whether the predicate compares a leaf with something of the test's own (a constant, ``np.arange(90)``)."""
+    """Whether the predicate compares a leaf with something of the test's own (a constant, ``np.arange(90)``)
+    and no value a forger could send blindly (an empty list, ``inf``, ``nan``...) makes it hold."""
     text: str = ""
 
     @property
@@ -119,9 +120,11 @@ class PredicateCheck:
         if not isinstance(value, tuple) or len(value) != len(self.leaves):
             return False
         namespace: dict[str, Any] = {"__builtins__": {name: getattr(builtins, name) for name in SAFE_BUILTINS}, **MODULES}
+        if _broadcasts_large(value):
+            return False
         namespace.update({PLACEHOLDER.format(i): _faithful(item) for i, item in enumerate(value)})
         try:
-            with _time_limit(PREDICATE_SECONDS):
+            with _time_limit(PREDICATE_SECONDS), quiet_numerics():
                 return bool(eval(compile(self.predicate, "<assert>", "eval"), namespace))  # the test's own code, on data
         except Exception:  # includes the time limit: a value built to make the grader loop gains nothing
             return False
@@ -136,7 +139,10 @@ def lift_predicate(node: ast.expr, kernel_names: frozenset[str] = frozenset()) -
         return None
     if not splitter.leaves or isinstance(predicate, ast.Name) and predicate.id.startswith("_grader_value_"):
         return None
-    return PredicateCheck(ast.unparse(predicate), tuple(splitter.leaves), _decisive(predicate), ast.unparse(node))
+    check = PredicateCheck(ast.unparse(predicate), tuple(splitter.leaves), _decisive(predicate), ast.unparse(node))
+    if check.decisive and any(check.holds((stand_in,) * len(check.leaves)) for stand_in in blind_forgeries()):
+        return replace(check, decisive=False)  # ``acc > 0.95`` takes inf, ``np.all(np.diff(h) < 0)`` an empty list
+    return check
 
 
 class _Splitter:
@@ -160,6 +166,8 @@ class _Splitter:
         for sub in ast.walk(node):
             dotted = _dotted(sub) if isinstance(sub, (ast.Name, ast.Attribute)) else None
             root, *path = (dotted or "").split(".")
+            if dotted and not path and root not in self.kernel_names and isinstance(getattr(builtins, root, None), type):
+                return True  # object, str, type: builtin classes, the grader's or not
             if not dotted or not self.grader_name(root, frozenset()):
                 continue
             found: Any = MODULES[root] if root in MODULES else getattr(builtins, root)
@@ -286,13 +294,28 @@ def _decisive(predicate: ast.expr) -> bool:
     return False
 
 
+MAX_BROADCAST = 4_000_000
+
+
+def _broadcasts_large(values: tuple) -> bool:
+    """Whether two of the arrays sent would broadcast to more than ``MAX_BROADCAST`` items: (6000, 1) against
+    (1, 6000) is 128 KB sent and 288 MB in the grader. Honest operands have matching shapes."""
+    shapes = [v.shape for v in values if isinstance(v, np.ndarray)]
+    for index, first in enumerate(shapes):
+        for second in shapes[index + 1:]:
+            try:
+                size = math.prod(np.broadcast_shapes(first, second))
+            except ValueError:
+                continue
+            if size > max(MAX_BROADCAST, math.prod(first), math.prod(second)):
+                return True
+    return False
+
+
 def _faithful(value: Any) -> Any:
     """A decoded value as the kernel held it, where the two differ: sets as sets, pandas objects as pandas."""
     if isinstance(value, SetValue):
-        try:
-            return set(value)
-        except TypeError:
-            return value
+        return set(value) if all(safely_hashable(item) for item in value) else value
     if isinstance(value, (SeriesValue, FrameValue)):
         import pandas as pd  # type: ignore[import-untyped]  # the course's own dependency; no stubs installed
 

@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import io
 import math
 import re
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +35,9 @@ import numpy as np
 from ..errors import GraderError
 
 KINDS = ("auto", "exact", "allclose", "set", "shape")
+ARRAY_KINDS = "biufcUSMm"
+MAX_ITEMS = 200_000
+"""Array dtypes that hold data (not objects, not records, not zero-byte items)."""
 _DTYPE = re.compile(r"[<>|=]?[a-zA-Z]\d{0,3}(\[[a-z]+\])?")
 _DIRECTIVE = re.compile(r"#\s*value\b(?::\s*(?P<spec>[^#\n]*))?\s*$")
 
@@ -79,10 +85,17 @@ def value_directive(source: str) -> Comparator | None:
     return Comparator(kind, options)
 
 
-def decode_value(data: Any, depth: int = 0) -> Any:
-    """The value an encoded structure stands for (numpy arrays for arrays, frames as dicts of columns)."""
+def decode_value(data: Any, depth: int = 0, budget: list[int] | None = None) -> Any:
+    """The value an encoded structure stands for (numpy arrays for arrays, frames as dicts of columns).
+
+    At most ``MAX_ITEMS`` container items in all: each costs the grader a Python object.
+    """
     if depth > 40 or not isinstance(data, dict) or not isinstance(data.get("t"), str):
         raise ValueDecodeError("not an encoded value")
+    budget = [MAX_ITEMS] if budget is None else budget
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ValueDecodeError(f"more than {MAX_ITEMS} items")
     kind = data["t"]
     try:
         if kind == "json":
@@ -94,27 +107,36 @@ def decode_value(data: Any, depth: int = 0) -> Any:
         if kind == "float":
             return float(str(data["v"]))
         if kind in ("list", "tuple", "set"):
-            items = [decode_value(item, depth + 1) for item in _list(data["v"])]
+            items = [decode_value(item, depth + 1, budget) for item in _list(data["v"])]
             return items if kind == "list" else tuple(items) if kind == "tuple" else SetValue(items)
         if kind == "dict":
-            return {_hashable(decode_value(k, depth + 1)): decode_value(v, depth + 1) for k, v in _list(data["v"])}
+            return {_key(decode_value(k, depth + 1, budget)): decode_value(v, depth + 1, budget) for k, v in _list(data["v"])}
         if kind == "ndarray":
             raw = base64.b64decode(str(data["npy"]), validate=True)
-            return np.load(io.BytesIO(raw), allow_pickle=False)
+            array = np.load(io.BytesIO(raw), allow_pickle=False)
+            if array.dtype.kind not in ARRAY_KINDS or array.dtype.itemsize == 0 or array.nbytes > len(raw):
+                raise ValueDecodeError("an array whose data is not in its bytes")  # a 100-byte header for 10**12 items
+            return array
+        if kind == "scalar":
+            dtype = _dtype(str(data["dtype"]))
+            if dtype.kind not in "biufc":
+                raise ValueDecodeError("a scalar that is not a number")
+            text = str(data["v"])[:5000]
+            if dtype.kind == "b" and text not in ("True", "False"):
+                raise ValueError(text)
+            parse = {"b": lambda t: t == "True", "c": complex, "f": float}.get(dtype.kind, int)
+            return dtype.type(parse(text))
         if kind == "frame":
             columns = [str(c) for c in _list(data["columns"])]
-            values = [decode_value(c, depth + 1) for c in _list(data["data"])]
-            return FrameValue(columns=columns, data=dict(zip(columns, values, strict=True)), index=decode_value(data["index"], depth + 1))
+            values = [decode_value(c, depth + 1, budget) for c in _list(data["data"])]
+            return FrameValue(columns=columns, data=dict(zip(columns, values, strict=True)), index=decode_value(data["index"], depth + 1, budget))
         if kind == "series":
-            return SeriesValue(values=decode_value(data["values"], depth + 1), index=decode_value(data["index"], depth + 1))
+            return SeriesValue(values=decode_value(data["values"], depth + 1, budget), index=decode_value(data["index"], depth + 1, budget))
         if kind == "dtype":
-            text = str(data["v"])
-            if not _DTYPE.fullmatch(text):
-                raise ValueDecodeError("a malformed dtype")
-            return np.dtype(text)
+            return _dtype(str(data["v"]))
         if kind == "repr":
             return ReprValue(str(data["v"]))
-    except (KeyError, TypeError, ValueError, binascii.Error, OSError) as error:
+    except (KeyError, TypeError, ValueError, OverflowError, binascii.Error, OSError) as error:
         raise ValueDecodeError(f"a malformed {kind} value ({type(error).__name__})") from None
     raise ValueDecodeError(f"an unknown value type {kind[:40]!r}")
 
@@ -151,12 +173,36 @@ def _list(value: Any) -> list:
     return value
 
 
-def _hashable(value: Any) -> Any:
+def _dtype(text: str) -> np.dtype:
+    if not _DTYPE.fullmatch(text):
+        raise ValueDecodeError("a malformed dtype")
+    return np.dtype(text)
+
+
+def _key(value: Any) -> Any:
+    """A dict key, refused where its hash could be chosen to collide (numbers of 2**61 or more all can:
+    thousands of them would make building the dict take minutes)."""
     if isinstance(value, np.ndarray):
         return value.tobytes()
-    if isinstance(value, list):
-        return tuple(_hashable(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return tuple(_key(v) for v in value)
+    if not safely_hashable(value):
+        raise ValueDecodeError("a dict key that is not a plain label")
     return value
+
+
+def safely_hashable(value: Any) -> bool:
+    """Whether ``value`` can go in a set or be a dict key without the sender choosing its hash: strings (hashes
+    are salted per process), None, booleans, and numbers under 2**61 (whose hashes are themselves)."""
+    if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
+        return True
+    if isinstance(value, (int, np.integer)):
+        return abs(int(value)) < 2**61
+    if isinstance(value, (float, np.floating)):
+        return math.isfinite(value) and abs(float(value)) < 2**52  # large floats are integers, hashed as those
+    if isinstance(value, tuple):
+        return all(safely_hashable(v) for v in value)
+    return False
 
 
 def compare(expected: Any, actual: Any, comparator: Comparator) -> str | None:
@@ -226,6 +272,8 @@ def _numeric(value: Any) -> np.ndarray | None:
     """The value as a numeric array, if it is a number, a numeric array, or a (nested) list/tuple of numbers."""
     if isinstance(value, (bool, int, float)) and not isinstance(value, SetValue):
         return np.asarray(value)
+    if isinstance(value, np.generic):
+        return np.asarray(value) if value.dtype.kind in "biuf" else None
     if isinstance(value, np.ndarray):
         return value if value.dtype.kind in "biuf" else None
     if isinstance(value, (list, tuple)) and not isinstance(value, SetValue) and value:
@@ -268,8 +316,23 @@ def _kind(value: Any) -> str:
 
 def guessable(value: Any) -> bool:
     """Values a forger could produce without solving anything: None, booleans, and NaN."""
-    if value is None or isinstance(value, bool):
+    if value is None or isinstance(value, (bool, np.bool_)):
         return True
     if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind == "b":
         return True
-    return isinstance(value, float) and math.isnan(value)
+    return isinstance(value, (float, np.floating)) and math.isnan(value)
+
+
+def blind_forgeries() -> list[Any]:
+    """Values a forger can send without knowing the test: a check one of them passes is guessable."""
+    inf = float("inf")
+    return [None, True, False, 0, 1, -1, 0.5, inf, -inf, 1e308, -1e308, float("nan"), "", [], (), {},
+            np.array([]), np.array([], dtype=bool), np.float32("nan")]
+
+
+@contextlib.contextmanager
+def quiet_numerics() -> Iterator[None]:
+    """NumPy's warnings (an empty mean, an overflow) on a student's values are not the grader's to print."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield

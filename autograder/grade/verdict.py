@@ -100,6 +100,13 @@ def judge_case(examples: tuple[ExampleSpec, ...], replies: Any, references: dict
     example without one is judged by its printed output against ``want`` instead (public
     tests in a student's release have no references). Malformed replies fail the case.
     """
+    try:
+        return _judge_case(examples, replies, references)
+    except Exception as error:  # a value built to break the judging (or exhaust memory) fails the case, no more
+        return False, f"the test runner returned values the grader could not judge ({type(error).__name__})"
+
+
+def _judge_case(examples: tuple[ExampleSpec, ...], replies: Any, references: dict[int, Any] | None) -> tuple[bool, str]:
     positions = reply_positions(examples)
     if not isinstance(replies, list) or len(replies) != positions[-1]:
         return False, "the test runner returned a wrong number of examples"
