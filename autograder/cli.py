@@ -212,7 +212,9 @@ def validate(assignments, all_, workers, as_json, isolation, docker_image, requi
     (full marks on every autograded question, twice, with identical per-test results),
     the unmodified release (zero on every question: a test that passes the empty stub
     is vacuous), each mutant in solutions/<id>/mutants/ (must lose points on its
-    question; caught only by hidden tests is a warning), and built-in cheats on
+    question; caught only by hidden tests is a warning), each equivalent in
+    solutions/<id>/equivalents/ (another correct answer: must keep full marks on
+    every question its run tests; a lost point names the too-harsh test), built-in cheats on
     every question (an always-equal object, the input returned unchanged, answers
     hard-coded to the public tests' values: each must lose points). Also checks that
     no hidden test or solution line is in the release, and that each question's

@@ -16,7 +16,7 @@ import nbformat
 
 from ..course import CONFIG_NAME, Course
 from ..errors import GraderError
-from ..validate.mutants import MUTANTS_DIR
+from ..validate.variants import MUTANTS_DIR
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 

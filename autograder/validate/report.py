@@ -6,7 +6,8 @@ import json
 
 from .validator import AssignmentReport
 
-_HEADER = ("question", "points", "solution", "stubs", "mutants caught", "cheats caught", "stable", "tests s", "hidden decided outside")
+_HEADER = ("question", "points", "solution", "stubs", "mutants caught", "equivalents kept", "cheats caught", "stable", "tests s",
+           "hidden decided outside")
 
 
 def report_text(report: AssignmentReport) -> str:
@@ -15,7 +16,8 @@ def report_text(report: AssignmentReport) -> str:
         mutants = f"{q.mutants_caught}/{q.mutants}" + (f" ({q.mutants_hidden_only} hidden only)" if q.mutants_hidden_only else "")
         rows.append((
             q.question, f"{q.points:g}", f"{q.solution_score:g}/{q.points:g}", f"{q.stub_score:g}/{q.points:g}",
-            mutants, f"{q.cheats_caught}/{q.cheats}", "yes" if q.deterministic else "NO", f"{q.test_seconds:.2f}",
+            mutants, f"{q.equivalents_kept}/{q.equivalents}" if q.equivalents else "-", f"{q.cheats_caught}/{q.cheats}",
+            "yes" if q.deterministic else "NO", f"{q.test_seconds:.2f}",
             f"{q.hidden_points_outside:g}/{q.hidden_points:g}" if q.hidden_points else "-",
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADER))]

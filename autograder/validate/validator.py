@@ -2,8 +2,8 @@
 
 Three gradings per assignment, through the same engine and sandbox as real
 submissions, run in parallel: the solution twice (determinism), the unmodified
-release once (stubs must score zero). Mutants and cheats do not get gradings of their
-own: they are probes, forked from the solution's kernel at the point they change, so
+release once (stubs must score zero). Mutants, equivalents and cheats do not get gradings
+of their own: they are probes, forked from the solution's kernel at the point they change, so
 each costs only the cells from there to its question's tests. The probes are shared
 out between the two solution gradings.
 """
@@ -14,7 +14,7 @@ import asyncio
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from ..course import Assignment, Course
 from ..errors import GraderError
@@ -32,10 +32,11 @@ from ..sandbox import Isolation
 from ..testfiles import read_tests_dir
 from .answers import find_answers
 from .cheats import CHEATS, cheat_probes
-from .mutants import MUTANTS_DIR, Mutant, load_mutants, mutant_probe
+from .variants import EQUIVALENTS_DIR, MUTANTS_DIR, Variant, VariantKind, load_variants, variant_probe
 
 SOLUTION_RUNS = 2
 MIN_MUTANTS_PER_FUNCTION_QUESTION = 2
+MIN_EQUIVALENTS_PER_FUNCTION_QUESTION = 2
 OUTSIDE_TARGET = 0.9
 """Share of hidden points that should be decided in the grader (see the ``integrity`` finding)."""
 EPSILON = 1e-9
@@ -43,7 +44,7 @@ EPSILON = 1e-9
 
 
 ProbeKind = Literal["mutant", "cheat"]
-Check = Literal["solution", "stubs", "mutant", "cheat", "leak", "determinism", "cost", "grading", "integrity"]
+Check = Literal["solution", "stubs", "mutant", "equivalent", "cheat", "leak", "determinism", "cost", "grading", "integrity"]
 Severity = Literal["fail", "warn"]
 """``fail``: validate exits non-zero; ``warn``: reported only."""
 
@@ -65,6 +66,9 @@ class QuestionReport:
     mutants: int = 0
     mutants_caught: int = 0
     mutants_hidden_only: int = 0
+    equivalents: int = 0
+    equivalents_kept: int = 0
+    """Equivalents (other correct answers) naming this question, and those keeping full marks on it."""
     cheats: int = 0
     cheats_caught: int = 0
     deterministic: bool = True
@@ -109,7 +113,7 @@ class _Plan:
     solution: Path
     release: Path
     answers: dict
-    mutants: list[tuple[Mutant, Probe]]
+    variants: list[tuple[Variant, Probe]]
     cheats: list
     probe_groups: list[tuple[Probe, ...]]
 
@@ -155,16 +159,19 @@ def _prepare(course: Course, assignment: Assignment, isolation: Isolation) -> _P
     solution = read_notebook(solution_path, label=course.relative(solution_path))
     answers = find_answers(master, solution, label)
     plan = plan_steps(solution, suite.names)
-    mutants_label = course.relative(assignment.master_dir / MUTANTS_DIR)
-    mutants = [(m, mutant_probe(m, answers, plan, mutants_label)) for m in load_mutants(assignment.master_dir / MUTANTS_DIR, mutants_label)]
+    variants: list[tuple[Variant, Probe]] = []
+    for kind, folder in (("mutant", MUTANTS_DIR), ("equivalent", EQUIVALENTS_DIR)):
+        folder_label = course.relative(assignment.master_dir / folder)
+        variants += [(v, variant_probe(v, answers, plan, folder_label))
+                     for v in load_variants(assignment.master_dir / folder, cast(VariantKind, kind), folder_label)]
     cheats = cheat_probes(answers, plan)
-    probes = [probe for _, probe in mutants] + [c.probe for c in cheats]
+    probes = [probe for _, probe in variants] + [c.probe for c in cheats]
     groups = [tuple(probes[i::SOLUTION_RUNS]) for i in range(SOLUTION_RUNS)]
     # The solution gradings carry their probes: give them the time those may take too.
     budget = assignment.limits.timeout + sum(p.budget(assignment.limits.cell_timeout) for p in probes)
     setup = grading_setup(suite, isolation, limits=replace(assignment.limits, timeout=budget), kernel_name=assignment.kernel,
                           data_dir=course.data_dir, support_files=assignment.files)
-    return _Plan(assignment, suite, setup, solution_path, release_path, answers, mutants, cheats, groups)
+    return _Plan(assignment, suite, setup, solution_path, release_path, answers, variants, cheats, groups)
 
 
 def _judge(plan: _Plan, solution_runs: list[SubmissionResult], stubs: SubmissionResult) -> AssignmentReport:
@@ -212,18 +219,48 @@ def _judge(plan: _Plan, solution_runs: list[SubmissionResult], stubs: Submission
                                 f"values a forger cannot guess (target {OUTSIDE_TARGET:.0%}); the rest can be forged from inside "
                                 "the kernel: write them as `# value` examples (README, Writing an assignment)", "warn"))
     rows = {row.question: row for row in report.questions}
-    for mutant, probe in plan.mutants:
-        _judge_probe(probes.get(probe.name), mutant.questions, f"mutant {mutant.name}",
-                     mutant.description, "mutant", rows, findings)
+    for variant, probe in plan.variants:
+        if variant.kind == "mutant":
+            _judge_probe(probes.get(probe.name), variant.questions, variant.title, variant.description, "mutant", rows, findings)
+        else:
+            _judge_equivalent(probes.get(probe.name), variant, rows, findings)
     for cheat in plan.cheats:
         _judge_probe(probes.get(cheat.probe.name), (cheat.question,), f"cheat {cheat.cheat}",
                      CHEATS[cheat.cheat], "cheat", rows, findings)
     for name, answer in plan.answers.items():
-        if answer.functions and name in rows and rows[name].mutants < MIN_MUTANTS_PER_FUNCTION_QUESTION:
-            findings.append(Finding("mutant", name, f"{rows[name].mutants} mutant(s) for a question whose answer is a "
-                                    f"function ({', '.join(answer.functions)}); write at least "
-                                    f"{MIN_MUTANTS_PER_FUNCTION_QUESTION} in {MUTANTS_DIR}/", "warn"))
+        if not answer.functions or name not in rows:
+            continue
+        for check, count, least, folder in (("mutant", rows[name].mutants, MIN_MUTANTS_PER_FUNCTION_QUESTION, MUTANTS_DIR),
+                                            ("equivalent", rows[name].equivalents, MIN_EQUIVALENTS_PER_FUNCTION_QUESTION,
+                                             EQUIVALENTS_DIR)):
+            if count < least:
+                findings.append(Finding(cast(Check, check), name, f"{count} {check}(s) for a question whose answer is a "
+                                        f"function ({', '.join(answer.functions)}); write at least {least} in {folder}/", "warn"))
     return report
+
+
+def _judge_equivalent(result: ProbeResult | None, equivalent: Variant, rows: dict[str, QuestionReport],
+                      findings: list[Finding]) -> None:
+    """Another correct answer must keep full marks on every question its run tested: a lost point is a test
+    too harsh for a correct answer, named with what it said."""
+    title = f"{equivalent.title} ({equivalent.description})"
+    for name in equivalent.questions:
+        rows[name].equivalents += 1
+    if result is None or result.status != "ok" or result.cell_errors:
+        why = (result.error or result.status) if result else "no result"
+        if result is not None and result.cell_errors:
+            why = ", ".join(f"{e.ename} in cell {e.cell}" + (f" ({e.evalue[:80]})" if e.evalue else "") for e in result.cell_errors)
+        findings.append(Finding("equivalent", equivalent.questions[0], f"{title} did not run through ({why}): a correct "
+                                "answer must run, or the solution it was written against changed"))
+        return
+    tested = {q.name: q for q in result.questions}
+    for name in equivalent.questions:
+        if name in tested and not _lost_points(tested[name]):
+            rows[name].equivalents_kept += 1
+    for question in result.questions:
+        if _lost_points(question):
+            findings.append(Finding("equivalent", question.name, f"{title} scores {question.score:g}/{question.max_score:g}: "
+                                    f"too harsh for a correct answer: {_failing(question)}"))
 
 
 def _judge_probe(result: ProbeResult | None, questions, title: str, description: str, kind: ProbeKind,

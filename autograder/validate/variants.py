@@ -1,22 +1,29 @@
-"""Mutants: realistic wrong answers a TA writes down, which the tests must catch.
+"""Variants of the solution a TA writes down: mutants the tests must catch, equivalents they must accept.
 
-One YAML file per mutant in ``solutions/<id>/mutants/``::
+A *mutant* is a realistic wrong answer: it must lose points on each question it names.
+An *equivalent* is another correct way of writing the answer (SciPy's ``expit`` for a
+hand-written sigmoid, a float32 PyTorch reduction, a loop for vectorised code): it must
+keep full marks on every question its run reaches, or a test is too harsh.
+
+One YAML file per variant, in ``solutions/<id>/mutants/`` or ``solutions/<id>/equivalents/``::
 
     # solutions/hw03/mutants/auc_from_labels.yaml
-    question: q4                  # or a list: [q4, q5]; each must lose points
+    question: q4                  # or a list: [q4, q5], run up to the last one's tests
     description: ROC AUC from predicted labels instead of probabilities
     replace:                      # applied to the question's solution code
       - old: model.predict_proba(X_test)
         new: model.predict(X_test)
 
 Each ``old`` must occur exactly once in the answer cells of the (first) question, so a
-mutant breaks loudly when the solution it was written against changes.
+variant breaks loudly when the solution it was written against changes. An equivalent
+whose answer feeds later questions names them too, so that their tests judge it as well.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import yaml
 
@@ -26,6 +33,9 @@ from ..grade.probes import Probe, ProbeStep
 from .answers import Answer
 
 MUTANTS_DIR = "mutants"
+EQUIVALENTS_DIR = "equivalents"
+
+VariantKind = Literal["mutant", "equivalent"]
 
 
 @dataclass(frozen=True)
@@ -35,28 +45,33 @@ class Replacement:
 
 
 @dataclass(frozen=True)
-class Mutant:
+class Variant:
+    kind: VariantKind
     name: str
     questions: tuple[str, ...]
     description: str
     replacements: tuple[Replacement, ...]
     path: Path
 
+    @property
+    def title(self) -> str:
+        return f"{self.kind} {self.name}"
 
-def load_mutants(directory: Path, label: str) -> list[Mutant]:
-    """Every ``*.yaml`` mutant in ``directory`` (none if it does not exist), by file name."""
+
+def load_variants(directory: Path, kind: VariantKind, label: str) -> list[Variant]:
+    """Every ``*.yaml`` variant in ``directory`` (none if it does not exist), by file name."""
     if not directory.is_dir():
         return []
-    return [_load(path, f"{label}/{path.name}") for path in sorted(directory.glob("*.y*ml"))]
+    return [_load(path, kind, f"{label}/{path.name}") for path in sorted(directory.glob("*.y*ml"))]
 
 
-def _load(path: Path, label: str) -> Mutant:
+def _load(path: Path, kind: VariantKind, label: str) -> Variant:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise GraderError(f"{label}: invalid YAML ({' '.join(str(exc).split())})") from None
     if not isinstance(raw, dict):
-        raise GraderError(f"{label}: a mutant is a mapping with question, description and replace")
+        raise GraderError(f"{label}: a {kind} is a mapping with question, description and replace")
     unknown = set(raw) - {"question", "description", "replace"}
     if unknown:
         raise GraderError(f"{label}: unknown key(s) {', '.join(sorted(unknown))} (expected question, description, replace)")
@@ -73,35 +88,38 @@ def _load(path: Path, label: str) -> Mutant:
                 or not isinstance(item["new"], str) or not item["old"]:
             raise GraderError(f"{label}: replace item {number} must have a non-empty 'old' and a 'new' string")
         replacements.append(Replacement(item["old"], item["new"]))
-    return Mutant(path.stem, tuple(questions), str(raw.get("description", "")).strip(), tuple(replacements), path)
+    return Variant(kind, path.stem, tuple(questions), str(raw.get("description", "")).strip(), tuple(replacements), path)
 
 
-def mutant_probe(mutant: Mutant, answers: dict[str, Answer], plan: list[Step], label: str) -> Probe:
-    """The probe that runs the mutant: forked before its first changed cell, up to its last question's tests."""
-    for question in mutant.questions:
+def variant_probe(variant: Variant, answers: dict[str, Answer], plan: list[Step], label: str) -> Probe:
+    """The probe that runs the variant: forked before its first changed cell, up to its last question's tests
+    (every question checked on the way is tested too)."""
+    for question in variant.questions:
         if question not in answers:
             known = ", ".join(answers) or "none"
-            raise GraderError(f"{label}: {mutant.name}: {question} is not an autograded question with a solution (known: {known})")
-    answer = answers[mutant.questions[0]]
+            raise GraderError(f"{label}: {variant.name}: {question} is not an autograded question with a solution (known: {known})")
+    answer = answers[variant.questions[0]]
     sources = {index: _source(plan, index) for index in answer.cells}
-    for replacement in mutant.replacements:
+    for replacement in variant.replacements:
         holders = [index for index, source in sources.items() if replacement.old in source]
         count = sum(sources[index].count(replacement.old) for index in holders)
         if count != 1:
             where = "is not in" if count == 0 else f"occurs {count} times in"
-            raise GraderError(f"{label}: {mutant.name}: {replacement.old.strip()[:60]!r} {where} the solution of {answer.question}")
+            raise GraderError(f"{label}: {variant.name}: {replacement.old.strip()[:60]!r} {where} the solution of {answer.question}")
         sources[holders[0]] = sources[holders[0]].replace(replacement.old, replacement.new)
     changed = {index: source for index, source in sources.items() if source != _source(plan, index)}
+    if not changed:
+        raise GraderError(f"{label}: {variant.name}: its replacements leave the solution unchanged")
     start = min(i for i, step in enumerate(plan) if step.kind == "cell" and step.cell in changed)
     checks = {step.question: i for i, step in enumerate(plan) if step.kind == "check"}
-    unchecked = [q for q in mutant.questions if q not in checks]  # tested after the last cell
-    end = len(plan) - 1 if unchecked else max(checks[q] for q in mutant.questions)
+    unchecked = [q for q in variant.questions if q not in checks]  # tested after the last cell
+    end = len(plan) - 1 if unchecked else max(checks[q] for q in variant.questions)
     steps = tuple(
         ProbeStep("cell", step.cell, changed.get(step.cell, step.source)) if step.kind == "cell"
         else ProbeStep("tests", step.cell, question=step.question)
         for step in plan[start:end + 1]
     ) + tuple(ProbeStep("tests", len(plan), question=q) for q in unchecked)
-    return Probe(f"mutant {mutant.name}", start, steps)
+    return Probe(variant.title, start, steps)
 
 
 def _source(plan: list[Step], cell: int) -> str:
