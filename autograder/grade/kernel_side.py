@@ -122,19 +122,27 @@ def _quiet_displays():
 
 
 def _run_examples(examples, namespace, budget=None):
-    """Run one OK-format case's examples as doctest would; report what each printed, raised or evaluated to.
+    """Run one OK-format case's examples as doctest would; report what each printed, displayed, raised or evaluated to.
 
     Only data comes back: whether the output is what the test expects is decided by
     the grader, which alone holds the expected output (``want``) and reference values.
     """
     replies = []
     budget = [MAX_VALUES_BYTES] if budget is None else budget
+    shown = [io.StringIO()]
+
+    def display_apart(value):
+        """As doctest's display (an expression prints its repr), but apart from what the code printed."""
+        with contextlib.redirect_stdout(shown[0]):
+            sys.__displayhook__(value)
+
     saved_displayhook = sys.displayhook
-    sys.displayhook = sys.__displayhook__  # as doctest does: an expression prints its repr
+    sys.displayhook = display_apart
     try:
         for example in examples:
             log = io.StringIO()
-            reply = {"output": "", "exception": None, "value": None}
+            shown[0] = io.StringIO()
+            reply = {"output": "", "shown": "", "exception": None, "value": None}
             try:
                 with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
                     if example["value"]:
@@ -148,6 +156,7 @@ def _run_examples(examples, namespace, budget=None):
             except BaseException as error:
                 reply["exception"] = _exception_line(error)
             reply["output"] = log.getvalue()[:MAX_CASE_OUTPUT]
+            reply["shown"] = shown[0].getvalue()[:MAX_CASE_OUTPUT]
             replies.append(reply)
     finally:
         sys.displayhook = saved_displayhook

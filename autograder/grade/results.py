@@ -53,10 +53,11 @@ KERNEL_RESULT_SCHEMA = {
                                 "type": "array",
                                 "items": {
                                     "type": "object",
-                                    "required": ["output", "exception", "value"],
+                                    "required": ["output", "shown", "exception", "value"],
                                     "additionalProperties": False,
                                     "properties": {
                                         "output": {"type": "string"},
+                                        "shown": {"type": "string"},
                                         "exception": {"type": ["string", "null"]},
                                         "value": {"type": ["object", "null"]},
                                     },

@@ -123,7 +123,7 @@ def _judge_case(examples: tuple[ExampleSpec, ...], replies: Any, references: dic
                 return False, failure
             continue
         reply = replies[positions[index]]
-        got = str(reply.get("output", ""))
+        printed, shown = str(reply.get("output", "")), str(reply.get("shown", ""))
         exception = reply.get("exception")
         if exception is not None:
             exception = str(exception)
@@ -141,9 +141,21 @@ def _judge_case(examples: tuple[ExampleSpec, ...], replies: Any, references: dic
             if why is not None:
                 return False, _report(example, f"The value is not the expected one ({example.comparator.describe()}): {why}.")
             continue
-        if not checker.check_output(example.want, got, flags):
-            return False, _report(example, checker.output_difference(_as_doctest_example(example), got, flags))
+        failure = _judge_output(checker, example, printed, shown, flags)
+        if failure:
+            return False, failure
     return True, ""
+
+
+def _judge_output(checker: doctest.OutputChecker, example: ExampleSpec, printed: str, shown: str, flags: int) -> str:
+    """Why an example's output is wrong, or "". A correct answer may print (progress, a table) on its way: an
+    example that expects nothing only must display no value, and one that expects a value passes when what it
+    displayed matches, whatever was printed before; otherwise doctest's rule, on everything it wrote."""
+    if not example.want.strip():
+        ok = not shown
+    else:
+        ok = checker.check_output(example.want, printed + shown, flags) or bool(shown) and checker.check_output(example.want, shown, flags)
+    return "" if ok else _report(example, checker.output_difference(_as_doctest_example(example), printed + shown, flags))
 
 
 def _judge_parts(checker: doctest.OutputChecker, example: ExampleSpec, replies: list[dict], flags: int) -> str:
@@ -159,10 +171,8 @@ def _judge_parts(checker: doctest.OutputChecker, example: ExampleSpec, replies: 
             return _report(example, f"The value of {part.source.strip()} could not be read ({error}).")
         if not part.check.holds(value):
             return _report(example, f"AssertionError: {part.check.text} does not hold.\n")
-    got = "".join(str(reply.get("output", "")) for reply in replies)
-    if not checker.check_output(example.want, got, flags):
-        return _report(example, checker.output_difference(_as_doctest_example(example), got, flags))
-    return ""
+    printed = "".join(str(reply.get("output", "")) for reply in replies)
+    return _judge_output(checker, example, printed, "".join(str(reply.get("shown", "")) for reply in replies), flags)
 
 
 def _exception_matches(checker: doctest.OutputChecker, want: str, got: str, flags: int) -> bool:
