@@ -280,7 +280,7 @@ def new(assignment, title):
 
     Writes solutions/ASSIGNMENT/ASSIGNMENT.ipynb (the config cell, one autograded
     question with a solution, public and hidden tests; one manual question with a
-    rubric) and solutions/ASSIGNMENT/mutants/, and appends the assignment to
+    rubric), solutions/ASSIGNMENT/mutants/ and equivalents/, and appends the assignment to
     course.toml. `grader release ASSIGNMENT` and `grader validate ASSIGNMENT` pass on
     it straight away; edit it from there.
 
@@ -293,8 +293,9 @@ def new(assignment, title):
 
     course = load_course()
     made = scaffold_assignment(course, assignment, title)
-    click.echo(f"wrote {course.relative(made.master)} and {len(made.mutants)} mutants in "
-               f"{course.relative(made.mutants[0].parent)}/; added {assignment} to course.toml")
+    click.echo(f"wrote {course.relative(made.master)}, {len(made.mutants)} mutants in "
+               f"{course.relative(made.mutants[0].parent)}/ and {len(made.equivalents)} equivalents in "
+               f"{course.relative(made.equivalents[0].parent)}/; added {assignment} to course.toml")
     click.echo(f"next: grader release {assignment} && grader validate {assignment}")
 
 

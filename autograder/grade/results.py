@@ -53,7 +53,7 @@ KERNEL_RESULT_SCHEMA = {
                                 "type": "array",
                                 "items": {
                                     "type": "object",
-                                    "required": ["output", "shown", "exception", "value"],
+                                    "required": ["output", "exception", "value"],  # "shown" may be missing: nothing displayed
                                     "additionalProperties": False,
                                     "properties": {
                                         "output": {"type": "string"},

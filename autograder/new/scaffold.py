@@ -1,9 +1,10 @@
-"""A new assignment: its master notebook, a mutant, and its entry in ``course.toml``.
+"""A new assignment: its master notebook, mutants, equivalents, and its entry in ``course.toml``.
 
 The master is a working example of every part of the format (the config cell, a
 question with a solution, public and hidden tests with points, a manual question
 with a rubric) written so that ``grader validate`` passes on it: the tests check
-types before values and call the function on fresh inputs, and the mutant is caught.
+types before values and call the function on fresh inputs, the mutants are caught and
+the equivalents keep full marks.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import nbformat
 
 from ..course import CONFIG_NAME, Course
 from ..errors import GraderError
-from ..validate.variants import MUTANTS_DIR
+from ..validate.variants import EQUIVALENTS_DIR, MUTANTS_DIR
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
@@ -25,6 +26,7 @@ _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 class Scaffold:
     master: Path
     mutants: list[Path]
+    equivalents: list[Path]
 
 
 def scaffold_assignment(course: Course, assignment_id: str, title: str | None = None) -> Scaffold:
@@ -39,18 +41,20 @@ def scaffold_assignment(course: Course, assignment_id: str, title: str | None = 
     title = title or f"Assignment {assignment_id}"
     folder.mkdir(parents=True)
     nbformat.write(_master_notebook(assignment_id, title), master)
-    mutants = []
-    for name, text in _MUTANTS.items():
-        path = folder / MUTANTS_DIR / f"{name}.yaml"
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        mutants.append(path)
+    mutants, equivalents = _write_variants(folder / MUTANTS_DIR, _MUTANTS), _write_variants(folder / EQUIVALENTS_DIR, _EQUIVALENTS)
     config = course.root / CONFIG_NAME
     text = config.read_text(encoding="utf-8")
     entry = (f'\n[[assignments]]\nid = "{assignment_id}"\ntitle = "{_toml_escape(title)}"\n'
              f'master = "solutions/{assignment_id}/{assignment_id}.ipynb"\ndata = []\n')
     config.write_text(text.rstrip("\n") + "\n" + entry, encoding="utf-8")
-    return Scaffold(master, mutants)
+    return Scaffold(master, mutants, equivalents)
+
+
+def _write_variants(folder: Path, variants: dict[str, str]) -> list[Path]:
+    folder.mkdir(exist_ok=True)
+    for name, text in variants.items():
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return [folder / f"{name}.yaml" for name in variants]
 
 
 def _toml_escape(text: str) -> str:
@@ -71,6 +75,28 @@ _MUTANTS = {
         "replace:\n"
         "  - old: np.mean((y_true - y_pred) ** 2)\n"
         "    new: np.mean(np.abs(y_true - y_pred))\n"
+    ),
+}
+
+
+_EQUIVALENTS = {
+    "loop_over_pairs": (
+        "question: q1\n"
+        "description: a loop over the pairs, the sum divided by their number\n"
+        "replace:\n"
+        "  - old: return float(np.mean((y_true - y_pred) ** 2))\n"
+        "    new: |-\n"
+        "      total = 0.0\n"
+        "          for true, predicted in zip(y_true, y_pred):\n"
+        "              total += (true - predicted) ** 2\n"
+        "          return total / len(y_true)\n"
+    ),
+    "square_then_item": (
+        "question: q1\n"
+        "description: np.square, the array's mean method and item() for the Python float\n"
+        "replace:\n"
+        "  - old: return float(np.mean((y_true - y_pred) ** 2))\n"
+        "    new: return np.square(y_true - y_pred).mean().item()\n"
     ),
 }
 
@@ -105,7 +131,8 @@ def _master_notebook(assignment_id: str, title: str) -> nbformat.NotebookNode:
              "rng = np.random.default_rng(1)\n"
              "a, b = rng.normal(size=20), rng.normal(size=20)\n"
              "assert isinstance(mean_squared_error(a, b), float)\n"
-             "assert np.isclose(mean_squared_error(a, b), np.mean((a - b) ** 2))"),
+             "# compared in the grader with the master's value, computed by grader release\n"
+             "mean_squared_error(a, b)  # value"),
         code('""" # BEGIN TEST CONFIG\npoints: 1\nhidden: true\n""" # END TEST CONFIG\n'
              "assert mean_squared_error([2.0, -1.0], [2.0, -1.0]) == 0.0\n"
              "assert np.isclose(mean_squared_error([0.0, 0.0], [3.0, -1.0]), 5.0)"),

@@ -249,7 +249,7 @@ def _judge_equivalent(result: ProbeResult | None, equivalent: Variant, rows: dic
     if result is None or result.status != "ok" or result.cell_errors:
         why = (result.error or result.status) if result else "no result"
         if result is not None and result.cell_errors:
-            why = ", ".join(f"{e.ename} in cell {e.cell}" + (f" ({e.evalue[:80]})" if e.evalue else "") for e in result.cell_errors)
+            why = _cell_errors(result)
         findings.append(Finding("equivalent", equivalent.questions[0], f"{title} did not run through ({why}): a correct "
                                 "answer must run, or the solution it was written against changed"))
         return
@@ -278,8 +278,7 @@ def _judge_probe(result: ProbeResult | None, questions, title: str, description:
         row.count_probe(kind, caught)
         if caught:
             if kind == "mutant" and (result.cell_errors or result.status != "ok"):
-                crash = result.status if result.status != "ok" else ", ".join(
-                    f"{e.ename} in cell {e.cell}" + (f" ({e.evalue[:80]})" if e.evalue else "") for e in result.cell_errors)
+                crash = result.status if result.status != "ok" else _cell_errors(result)
                 findings.append(Finding(kind, name, f"{title} is caught, but its code failed ({crash}): check that "
                                         "it is the mistake you meant", "warn"))
             if kind == "mutant" and question is not None and all(c.passed for c in question.cases if not c.hidden):
@@ -301,6 +300,10 @@ def _leaks(course: Course, plan: _Plan) -> list[Finding]:
     master = read_notebook(assignment.master)
     leaks = find_hidden_test_leaks(tests, [release, *others], other_public) + find_solution_leaks(master, [release])
     return [Finding("leak", None, leak.describe(course.relative(leak.path))) for leak in leaks]
+
+
+def _cell_errors(result: ProbeResult) -> str:
+    return ", ".join(f"{e.ename} in cell {e.cell}" + (f" ({e.evalue[:80]})" if e.evalue else "") for e in result.cell_errors)
 
 
 def _lost_points(question: QuestionResult) -> bool:
