@@ -129,11 +129,11 @@ def _run_examples(examples, namespace, budget=None):
     """
     replies = []
     budget = [MAX_VALUES_BYTES] if budget is None else budget
-    shown = [io.StringIO()]
+    shown = io.StringIO()
 
     def display_apart(value):
         """As doctest's display (an expression prints its repr), but apart from what the code printed."""
-        with contextlib.redirect_stdout(shown[0]):
+        with contextlib.redirect_stdout(shown):
             sys.__displayhook__(value)
 
     saved_displayhook = sys.displayhook
@@ -141,7 +141,8 @@ def _run_examples(examples, namespace, budget=None):
     try:
         for example in examples:
             log = io.StringIO()
-            shown[0] = io.StringIO()
+            shown.seek(0)
+            shown.truncate()
             reply = {"output": "", "shown": "", "exception": None, "value": None}
             try:
                 with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
@@ -156,7 +157,7 @@ def _run_examples(examples, namespace, budget=None):
             except BaseException as error:
                 reply["exception"] = _exception_line(error)
             reply["output"] = log.getvalue()[:MAX_CASE_OUTPUT]
-            reply["shown"] = shown[0].getvalue()[:MAX_CASE_OUTPUT]
+            reply["shown"] = shown.getvalue()[:MAX_CASE_OUTPUT]
             replies.append(reply)
     finally:
         sys.displayhook = saved_displayhook

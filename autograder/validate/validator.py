@@ -14,7 +14,7 @@ import asyncio
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal
 
 from ..course import Assignment, Course
 from ..errors import GraderError
@@ -32,11 +32,11 @@ from ..sandbox import Isolation
 from ..testfiles import read_tests_dir
 from .answers import find_answers
 from .cheats import CHEATS, cheat_probes
-from .variants import EQUIVALENTS_DIR, MUTANTS_DIR, Variant, VariantKind, load_variants, variant_probe
+from .variants import VARIANT_DIRS, Variant, VariantKind, load_variants, variant_probe
 
 SOLUTION_RUNS = 2
-MIN_MUTANTS_PER_FUNCTION_QUESTION = 2
-MIN_EQUIVALENTS_PER_FUNCTION_QUESTION = 2
+MIN_VARIANTS_PER_FUNCTION_QUESTION = 2
+"""Mutants, and equivalents, a question whose answer is a function should have at least (fewer: a warning)."""
 OUTSIDE_TARGET = 0.9
 """Share of hidden points that should be decided in the grader (see the ``integrity`` finding)."""
 EPSILON = 1e-9
@@ -44,7 +44,7 @@ EPSILON = 1e-9
 
 
 ProbeKind = Literal["mutant", "cheat"]
-Check = Literal["solution", "stubs", "mutant", "equivalent", "cheat", "leak", "determinism", "cost", "grading", "integrity"]
+Check = Literal[VariantKind, "solution", "stubs", "cheat", "leak", "determinism", "cost", "grading", "integrity"]
 Severity = Literal["fail", "warn"]
 """``fail``: validate exits non-zero; ``warn``: reported only."""
 
@@ -160,10 +160,10 @@ def _prepare(course: Course, assignment: Assignment, isolation: Isolation) -> _P
     answers = find_answers(master, solution, label)
     plan = plan_steps(solution, suite.names)
     variants: list[tuple[Variant, Probe]] = []
-    for kind, folder in (("mutant", MUTANTS_DIR), ("equivalent", EQUIVALENTS_DIR)):
+    for kind, folder in VARIANT_DIRS.items():
         folder_label = course.relative(assignment.master_dir / folder)
         variants += [(v, variant_probe(v, answers, plan, folder_label))
-                     for v in load_variants(assignment.master_dir / folder, cast(VariantKind, kind), folder_label)]
+                     for v in load_variants(assignment.master_dir / folder, kind, folder_label)]
     cheats = cheat_probes(answers, plan)
     probes = [probe for _, probe in variants] + [c.probe for c in cheats]
     groups = [tuple(probes[i::SOLUTION_RUNS]) for i in range(SOLUTION_RUNS)]
@@ -230,12 +230,12 @@ def _judge(plan: _Plan, solution_runs: list[SubmissionResult], stubs: Submission
     for name, answer in plan.answers.items():
         if not answer.functions or name not in rows:
             continue
-        for check, count, least, folder in (("mutant", rows[name].mutants, MIN_MUTANTS_PER_FUNCTION_QUESTION, MUTANTS_DIR),
-                                            ("equivalent", rows[name].equivalents, MIN_EQUIVALENTS_PER_FUNCTION_QUESTION,
-                                             EQUIVALENTS_DIR)):
-            if count < least:
-                findings.append(Finding(cast(Check, check), name, f"{count} {check}(s) for a question whose answer is a "
-                                        f"function ({', '.join(answer.functions)}); write at least {least} in {folder}/", "warn"))
+        for kind, folder in VARIANT_DIRS.items():
+            count = rows[name].mutants if kind == "mutant" else rows[name].equivalents
+            if count < MIN_VARIANTS_PER_FUNCTION_QUESTION:
+                findings.append(Finding(kind, name, f"{count} {kind}(s) for a question whose answer is a function "
+                                        f"({', '.join(answer.functions)}); write at least {MIN_VARIANTS_PER_FUNCTION_QUESTION} "
+                                        f"in {folder}/", "warn"))
     return report
 
 

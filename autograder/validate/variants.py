@@ -36,6 +36,8 @@ MUTANTS_DIR = "mutants"
 EQUIVALENTS_DIR = "equivalents"
 
 VariantKind = Literal["mutant", "equivalent"]
+VARIANT_DIRS: dict[VariantKind, str] = {"mutant": MUTANTS_DIR, "equivalent": EQUIVALENTS_DIR}
+"""Where each kind of variant lives in ``solutions/<id>/``."""
 
 
 @dataclass(frozen=True)
