@@ -256,7 +256,9 @@ class _SubmissionRun:
         timeout = min(timeout or self.setup.limits.cell_timeout, max(self.remaining(), 0.0))
         limit = min(self.setup.cell_output_limit, max(self.setup.submission_output_limit - self.output_bytes, 0))
         outcome = await kernel.run(code, timeout, output_limit=limit, **options)
-        self.output_bytes += outcome.output_bytes
+        # A flood is charged its cell's limit, not the backlog its interrupt could not stop:
+        # otherwise one flooded cell would leave every later cell and test no output at all.
+        self.output_bytes += min(outcome.output_bytes, self.setup.cell_output_limit)
         return outcome
 
     async def _recover(self, kernel: KernelSession, outcome: Outcome, cell: int | None) -> None:
