@@ -3,15 +3,16 @@
 #               (results in graded/<id>/: grades.csv, results/, feedback/, report.html, gradebook.csv)
 #   make test   the same set-up, then ruff, mypy and the whole test suite
 #   make lint   ruff and mypy only
+#   make docker a Docker engine (root: Debian's docker.io) and the grading image (part of setup)
 #   make lock   rewrite requirements.lock from the installed environment (after an upgrade on purpose)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup demo test lint lock release-check system-packages data clean
+.PHONY: setup demo test lint lock release-check system-packages data docker clean
 
-setup: $(INSTALLED) system-packages data
+setup: $(INSTALLED) system-packages data docker
 
 $(INSTALLED): pyproject.toml requirements.lock
 	@echo "==> Python environment: $(VENV) (pip install -r requirements.lock -e '.[course,test]')"
@@ -29,6 +30,10 @@ system-packages:
 data: $(INSTALLED) system-packages
 	@echo "==> Course data (grader data)"
 	@$(BIN)/grader data
+
+docker: $(INSTALLED)
+	@echo "==> Docker engine and grading image, for --isolation docker (tools/docker-setup.sh)"
+	@tools/docker-setup.sh
 
 demo: setup
 	@echo "==> Releasing every assignment (grader release --all)"

@@ -11,7 +11,7 @@ import click
 from . import __version__
 from .errors import GraderError
 from .report.lms import LMS_PRESETS
-from .sandbox import BACKENDS, DEFAULT_IMAGE
+from .sandbox import BACKENDS
 
 warnings.filterwarnings("ignore", category=DeprecationWarning, module="traitlets")
 
@@ -40,15 +40,16 @@ def main():
 def isolation_options(command):
     """--isolation, --docker-image and --require-isolation, for every command that runs notebooks."""
     command = click.option("--require-isolation", is_flag=True, help="Fail rather than run notebooks without a sandbox.")(command)
-    command = click.option("--docker-image", default=DEFAULT_IMAGE, show_default=True,
-                           help="With --isolation docker: the image kernels run in (docker/Dockerfile).")(command)
+    command = click.option("--docker-image", default=None,
+                           help="With --isolation docker: the image kernels run in [default: the course's, "
+                           "ml-course-grader:<hash of docker/Dockerfile and requirements.lock>, made by grader image build].")(command)
     return click.option("--isolation", type=click.Choice(BACKENDS), default="auto",
                         show_default=True, help="How notebooks are isolated: auto picks bwrap, else docker, where it "
                         "works; if neither does, grade stops (check and validate fall back to none). none: no sandbox, "
                         "for trusted code (see README, Security model).")(command)
 
 
-def selected_isolation(isolation: str, require_isolation: bool, docker_image: str, *, unsandboxed_fallback: bool = False):
+def selected_isolation(isolation: str, require_isolation: bool, docker_image: str | None, *, unsandboxed_fallback: bool = False):
     from .sandbox import select_isolation
 
     backend = select_isolation(isolation, require_isolation, docker_image, unsandboxed_fallback=unsandboxed_fallback)
@@ -383,6 +384,44 @@ def data(datasets):
     names = datasets or sorted({name for a in course.assignments for name in a.data})
     for prepared in datasets_module.prepare(names, course.data_dir, course.shared_datasets_dir):
         click.echo(f"{prepared.name}: {course.relative(prepared.location)} ({prepared.source})")
+
+
+@main.group()
+def image():
+    """The Docker image kernels run in under --isolation docker."""
+
+
+@image.command("build")
+@click.option("--base", default=None, help="The image to build on [default: python:3.11-slim; "
+              "tools/docker-base.sh makes a local one where Docker Hub cannot be reached].")
+@click.option("--torch-index", default=None, help="The PyTorch wheel index [default: the CPU builds']; "
+              "'' for PyPI's default build (with CUDA's libraries).")
+@click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Certificates pip trusts in the build [default: $PIP_CERT, $REQUESTS_CA_BUNDLE or $SSL_CERT_FILE].")
+def image_build(base, torch_index, ca_bundle):
+    """Build the image from docker/Dockerfile and requirements.lock, tagged with their hash.
+
+    Docker's cache makes it instant when neither changed. Examples:
+
+    \b
+      grader image build
+      grader image build --base local/python-slim:3.11 --torch-index ''
+    """
+    from .image import ImageInputs, build_image
+    from .image.build import DEFAULT_BASE, DEFAULT_TORCH_INDEX, default_ca_bundle
+
+    tag = build_image(ImageInputs.find(), base=base or DEFAULT_BASE,
+                      torch_index=DEFAULT_TORCH_INDEX if torch_index is None else torch_index,
+                      ca_bundle=ca_bundle or default_ca_bundle(), echo=lambda line: click.echo(line, err=True))
+    click.echo(tag)
+
+
+@image.command("tag")
+def image_tag():
+    """Print the tag --isolation docker uses: ml-course-grader:<hash of docker/Dockerfile and requirements.lock>."""
+    from .image import course_image
+
+    click.echo(course_image())
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ def test_no_working_sandbox_stops_before_grading_and_says_why(batch):
     broken = run(batch["command"], env)
     assert broken.returncode == 1
     error = broken.stderr.strip().splitlines()[-1]
-    assert error.startswith("error: no sandbox works here") and "uid map" in error and "No such image" in error
+    assert error.startswith("error: no sandbox works here") and "uid map" in error and "is not built (run grader image build)" in error
     assert not (batch["out"] / "grades.csv").exists() or all(r["score"] == "" for r in rows(batch["out"]).values())
     fixed = run(batch["command"])  # the same command, the fakes gone
     assert fixed.returncode == 0, fixed.stderr

@@ -1,7 +1,7 @@
 """Hostile submissions, graded through the real CLI in one batch with an honest one.
 
-Under ``bwrap`` every attack is contained: the host and the other results are
-untouched, each notebook finishes within its limits, and scores what its honest cells
+Under ``bwrap`` and ``docker`` every attack is contained: the host and the other results
+are untouched, each notebook finishes within its limits, and scores what its honest cells
 earn (``value = 1`` before the attack earns q1, ``other = 2`` after it earns q2).
 Under ``none`` the same notebooks (the ones safe to run unsandboxed) show which
 attacks then succeed.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import REPO, VALUE_AND_OTHER, ok_test_file, run_grader, write_notebook, write_tests
+from helpers import REPO, VALUE_AND_OTHER, grader_containers, ok_test_file, require_docker, run_grader, write_notebook, write_tests
 
 from autograder.course import Limits
 
@@ -105,13 +105,16 @@ def orphaned_cgroups(before: set) -> set:
     return {p for p in set(root.glob("*")) - before if not Path("/proc", p.name.split("-")[0]).exists()}
 
 
-@pytest.fixture(scope="module")
-def sandboxed(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("hostile_bwrap")
+@pytest.fixture(scope="module", params=["bwrap", "docker"])
+def sandboxed(request, tmp_path_factory):
+    if request.param == "docker":
+        require_docker()
+    tmp_path = tmp_path_factory.mktemp(f"hostile_{request.param}")
     honest_hash = sha256(HOSTILE / "honest.ipynb")
     cgroups_before = set(Path("/sys/fs/cgroup/pids/grader").glob("*")) if Path("/sys/fs/cgroup/pids/grader").exists() else set()
-    submissions, output, listener = grade_hostile(tmp_path, sorted(CONTAINED_SCORE), "bwrap", "--require-isolation")
+    submissions, output, listener = grade_hostile(tmp_path, sorted(CONTAINED_SCORE), request.param, "--require-isolation")
     return {
+        "containers_left": grader_containers(),
         "submissions": submissions,
         "output": output,
         "connections": listener.connections,
@@ -140,6 +143,7 @@ def test_the_host_is_untouched(sandboxed):
     assert sha256(sandboxed["submissions"] / "honest.ipynb") == sandboxed["honest_hash"]
     assert sandboxed["bomb_processes"] == [], "the fork bomb outlived its sandbox"
     assert sandboxed["cgroups_left"] == set()
+    assert sandboxed["containers_left"] == [], "the grader left containers behind"
     grades = (sandboxed["output"] / "grades.csv").read_text()
     assert "pwned" not in grades and "\nhonest,graded,2,2,1,1\n" in grades
 

@@ -85,6 +85,9 @@ class WrappedKernelManager(AsyncKernelManager):
         if self.kernel_command is None:
             return [*self.command_prefix, *super().format_kernel_cmd(extra_arguments)]
         connection_file = os.path.realpath(self.connection_file)
+        # Written just now, 0600 and the grader's: a container's kernel runs as another uid. Its
+        # directory lies in the submission's private (0700) scratch, so no other host user reaches it.
+        os.chmod(connection_file, 0o644)
         return [*self.command_prefix, *(part.replace("{connection_file}", connection_file) for part in self.kernel_command)]
 
 

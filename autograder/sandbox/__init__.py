@@ -14,21 +14,21 @@ from __future__ import annotations
 from ..errors import GraderError
 from .base import Isolation, KernelLaunch, NoIsolation, SandboxPaths
 from .bwrap import BwrapIsolation, bwrap_works
-from .docker import DEFAULT_IMAGE, DockerIsolation, docker_works
+from .docker import DockerIsolation, docker_works
 
 BACKENDS = ("auto", "bwrap", "docker", "none")
 
 
 FIXES = {
     "bwrap": "install bubblewrap (apt-get install bubblewrap) where unprivileged user namespaces are allowed",
-    "docker": "start a Docker engine and build the image (docker build -t ml-course-grader docker/)",
+    "docker": "start a Docker engine and build the image (grader image build; README, Docker)",
 }
 
 
-def select_isolation(requested: str, require_isolation: bool = False, docker_image: str = DEFAULT_IMAGE,
+def select_isolation(requested: str, require_isolation: bool = False, docker_image: str | None = None,
                      *, unsandboxed_fallback: bool = False) -> Isolation:
     """The backend to use; ``auto`` tries bwrap, then docker, then stops (or, with ``unsandboxed_fallback``,
-    falls back to none with a warning)."""
+    falls back to none with a warning). ``docker_image``: default, the course's (``grader image build``)."""
     if requested not in BACKENDS:
         raise GraderError(f"unknown isolation backend {requested!r} (choose from {', '.join(BACKENDS)})")
     if requested == "none":
@@ -42,6 +42,10 @@ def select_isolation(requested: str, require_isolation: bool = False, docker_ima
             return BwrapIsolation()
         reasons.append(f"bwrap: {reason}")
     if requested in ("auto", "docker"):
+        if docker_image is None:
+            from ..image import course_image
+
+            docker_image = course_image()
         works, reason = docker_works(docker_image)
         if works:
             return DockerIsolation(docker_image)
@@ -54,4 +58,4 @@ def select_isolation(requested: str, require_isolation: bool = False, docker_ima
     return NoIsolation(fallback_reason="; ".join(reasons))
 
 
-__all__ = ["BACKENDS", "DEFAULT_IMAGE", "Isolation", "KernelLaunch", "SandboxPaths", "select_isolation"]
+__all__ = ["BACKENDS", "Isolation", "KernelLaunch", "SandboxPaths", "select_isolation"]

@@ -2,10 +2,12 @@
 
 Built for machines where bubblewrap is unavailable (macOS, Windows, AppArmor-restricted
 Ubuntu) but a Docker engine runs. As with bwrap, only the kernel is inside; the grader
-talks to it over Unix sockets in a directory bind-mounted at the same path. NOT
-verified end to end: this project's machines have the Docker client but no engine, so
-the test suite checks the exact ``docker run`` command this module builds, and the
-probe's refusal, but has never run a container (see README, Security model).
+talks to it over Unix sockets in a directory bind-mounted at the same path. The image
+is ``grader image build``'s (``autograder.image``).
+
+Every container carries the grader's pid and start time as a label: a grader killed
+with ``kill -9`` cannot remove its containers, so each grader, as it starts, removes
+those whose grader is gone (``sweep_orphans``).
 """
 
 from __future__ import annotations
@@ -16,17 +18,25 @@ import subprocess
 import uuid
 from functools import lru_cache
 
+import psutil
+
 from ..course import Limits
 from .base import SANDBOX_DATA, SANDBOX_HOME, Isolation, KernelLaunch, SandboxPaths, disk_inodes, sandbox_environment
 
-DEFAULT_IMAGE = "ml-course-grader:latest"
-"""Built from ``docker/Dockerfile`` (``docker build -t ml-course-grader -f docker/Dockerfile .``)."""
+OWNER_LABEL = "org.ml-course-grader.owner"
+"""``<pid>:<start time>`` of the grader that started the container."""
 KERNEL_COMMAND = ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+BUILD_COMMAND = "grader image build"
+
+
+def owner() -> str:
+    """This grader's label value: its pid and start time (a pid alone may be reused)."""
+    return f"{os.getpid()}:{psutil.Process().create_time():.0f}"
 
 
 def docker_command(name: str, image: str, paths: SandboxPaths, limits: Limits, env: dict[str, str], connection_dir) -> list[str]:
     command = [
-        shutil.which("docker") or "docker", "run", "--rm", "--interactive", "--name", name,
+        shutil.which("docker") or "docker", "run", "--rm", "--interactive", "--name", name, "--label", f"{OWNER_LABEL}={owner()}",
         "--network", "none",
         "--memory", str(limits.memory), "--memory-swap", str(limits.memory),
         "--pids-limit", str(limits.processes),
@@ -49,8 +59,9 @@ def docker_command(name: str, image: str, paths: SandboxPaths, limits: Limits, e
 class DockerIsolation(Isolation):
     name = "docker"
 
-    def __init__(self, image: str = DEFAULT_IMAGE):
+    def __init__(self, image: str):
         self.image = image
+        sweep_orphans()
 
     def launch(self, paths: SandboxPaths, limits: Limits, env: dict[str, str]) -> KernelLaunch:
         connection_dir = paths.scratch / "kernel"
@@ -70,18 +81,40 @@ class DockerIsolation(Isolation):
         )
 
 
+def sweep_orphans() -> list[str]:
+    """Remove the containers of graders that are no longer running; their names."""
+    docker = shutil.which("docker")
+    if docker is None:
+        return []
+    listed = subprocess.run([docker, "ps", "--all", "--filter", f"label={OWNER_LABEL}",
+                             "--format", f'{{{{.Names}}}} {{{{.Label "{OWNER_LABEL}"}}}}'],
+                            capture_output=True, text=True, timeout=60)
+    orphans = [name for name, _, label in (line.partition(" ") for line in listed.stdout.splitlines()) if not _alive(label)]
+    if orphans:
+        subprocess.run([docker, "rm", "--force", *orphans], capture_output=True, timeout=120)
+    return orphans
+
+
+def _alive(label: str) -> bool:
+    pid, _, started = label.partition(":")
+    try:
+        return f"{psutil.Process(int(pid)).create_time():.0f}" == started
+    except (ValueError, psutil.Error):
+        return False
+
+
 @lru_cache(maxsize=4)
-def docker_works(image: str = DEFAULT_IMAGE) -> tuple[bool, str]:
+def docker_works(image: str) -> tuple[bool, str]:
     """Probe once per image: does an engine answer, does the image exist, and does Python with ipykernel
     run in a container of it (an engine that answers ``info`` but cannot run the kernel grades nothing)?"""
     docker = shutil.which("docker")
     if docker is None:
         return False, "docker is not installed"
     steps = [
-        ([docker, "info", "--format", "{{.ServerVersion}}"], "no Docker engine", 20),
-        ([docker, "image", "inspect", "--format", "{{.Id}}", image], f"the image {image} is not built", 20),
-        ([docker, "run", "--rm", "--network", "none", "--entrypoint", "python", image, "-c", "import ipykernel; print('ok')"],
-         f"a container of {image} cannot run the kernel", 120),
+        ([docker, "info", "--format", "{{.ServerVersion}}"], "no Docker engine answers", 20),
+        ([docker, "image", "inspect", "--format", "{{.Id}}", image], f"the image {image} is not built (run {BUILD_COMMAND})", 20),
+        ([docker, "run", "--rm", "--network", "none", "--user", "1000:1000", "--entrypoint", "python", image, "-c",
+          "import ipykernel; print('ok')"], f"a container of {image} cannot run the kernel", 120),
     ]
     for command, failure, timeout in steps:
         try:
@@ -89,6 +122,8 @@ def docker_works(image: str = DEFAULT_IMAGE) -> tuple[bool, str]:
         except (OSError, subprocess.TimeoutExpired) as exc:
             return False, f"{failure} ({type(exc).__name__})"
         if probe.returncode != 0:
+            if "is not built" in failure:
+                return False, failure
             reason = (probe.stderr.strip().splitlines() or [f"exit status {probe.returncode}"])[-1]
             return False, f"{failure} ({reason[:200]})"
     return True, "ok"

@@ -9,11 +9,14 @@ Submodules: ``helpers.samples`` (what each sample submission deserves) and
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 GRADER = Path(sys.executable).parent / "grader"
@@ -115,3 +118,35 @@ title = "Demo"
 master = "solutions/demo/demo.ipynb"
 """
 """A course of one assignment, ``demo``, whose master is ``tiny_master_cells()``."""
+
+
+# Docker
+
+
+def require_docker() -> str:
+    """The course's image, once an engine answers and it is built; skip only where neither can be set up.
+
+    ``make test`` (tools/docker-setup.sh) installs and starts an engine and builds the image
+    when run as root with apt: there, a missing one is a failure, not a skip.
+    """
+    from autograder.image import course_image
+    from autograder.sandbox.docker import docker_works
+
+    image = course_image(REPO)
+    works, reason = docker_works(image)
+    if not works:
+        if os.geteuid() == 0 and shutil.which("apt-get"):
+            pytest.fail(f"--isolation docker does not work here ({reason}): run make setup (tools/docker-setup.sh)")
+        pytest.skip(f"--isolation docker: {reason}; not root with apt, so tools/docker-setup.sh cannot set it up")
+    return image
+
+
+def grader_containers() -> list[str]:
+    """Names of the containers graders started that still exist (running or not)."""
+    from autograder.sandbox.docker import OWNER_LABEL
+
+    if shutil.which("docker") is None:
+        return []
+    listed = subprocess.run(["docker", "ps", "--all", "--filter", f"label={OWNER_LABEL}", "--format", "{{.Names}}"],
+                            capture_output=True, text=True, timeout=60)
+    return listed.stdout.split()
