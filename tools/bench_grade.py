@@ -5,8 +5,10 @@
 Builds N copies of a small notebook (numpy and pandas imports, three questions with
 public and hidden tests), grades each with otter's local runner (`otter run`, one at
 a time, as otter offers no parallel local grading), then grades the batch with
-`grader grade --isolation none` with 1 and with 2 workers, and once more in the bwrap
-sandbox. Prints the per-submission medians and the ratios. Times are wall-clock on this machine, all in one run.
+`grader grade --isolation none` with 1 and with 2 workers, and once more in each
+sandbox: bwrap, and docker where an engine runs the course's image (`grader image
+build`). Prints the per-submission medians and the ratios. Times are wall-clock on this
+machine, all in one run.
 """
 
 from __future__ import annotations
@@ -84,6 +86,13 @@ def time_grader(tests: Path, submissions: Path, workdir: Path, workers: int, iso
     return wall, [r["timings"]["total"] for r in results]
 
 
+def docker_ready() -> bool:
+    from autograder.image import course_image
+    from autograder.sandbox.docker import docker_works
+
+    return docker_works(course_image())[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=8)
@@ -95,6 +104,7 @@ def main() -> None:
         wall_1, per_submission_1 = time_grader(tests, submissions, workdir, workers=1)
         wall_2, _ = time_grader(tests, submissions, workdir, workers=2)
         _, per_submission_bwrap = time_grader(tests, submissions, workdir, workers=1, isolation="bwrap")
+        per_submission_docker = time_grader(tests, submissions, workdir, workers=1, isolation="docker")[1] if docker_ready() else []
     n = args.submissions
     otter_median = statistics.median(otter_seconds)
     print(f"{n} trivial submissions (numpy + pandas imports, 3 questions, 5 test cases)\n")
@@ -104,6 +114,12 @@ def main() -> None:
     print(f"{'grader grade -w1, batch wall / n':<44}{wall_1 / n:>9.2f}   (includes CLI start-up)")
     print(f"{'grader grade -w2, batch wall / n':<44}{wall_2 / n:>9.2f}")
     print(f"{'grader grade -w1 --isolation bwrap, median':<44}{statistics.median(per_submission_bwrap):>9.2f}   (sandboxed)")
+    if per_submission_docker:
+        docker_median = statistics.median(per_submission_docker)
+        print(f"{'grader grade -w1 --isolation docker, median':<44}{docker_median:>9.2f}   "
+              f"(sandboxed; {docker_median / statistics.median(per_submission_bwrap):.1f}x bwrap)")
+    else:
+        print("grader grade --isolation docker: not measured (no engine, or the image is not built)")
     print()
     print(f"speed-up over otter run, per submission (1 worker): {otter_median / statistics.median(per_submission_1):.1f}x")
     print(f"speed-up over otter run, batch wall (1 worker):     {sum(otter_seconds) / wall_1:.1f}x")
