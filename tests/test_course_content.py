@@ -1,4 +1,6 @@
-"""lab02, hw03, hw04 and hw05: each sample submission, graded in the sandbox, gets the score its mistakes deserve."""
+"""The course as committed: its releases are current, every assignment validates, and each
+sample submission of lab02, hw03, hw04 and hw05, graded in the sandbox, gets the score its
+mistakes deserve. (CI's .ci/run is ``make test``: these are its release and validate checks.)"""
 
 from __future__ import annotations
 
@@ -10,10 +12,13 @@ import pytest
 from helpers import REPO, run_grader
 from helpers.samples import FULL, LOSSES
 
+from autograder.course import load_course
 from autograder.release.leaks import find_hidden_test_leaks
 from autograder.testfiles import read_tests_dir
 
 pytestmark = pytest.mark.slow
+
+ASSIGNMENTS = [a.id for a in load_course(REPO).assignments]
 
 
 
@@ -48,3 +53,21 @@ def test_release_is_public_only_and_sample_release_current(released_course: Path
     others = [spec for other in ("hw01", *FULL) if other != assignment
               for spec in read_tests_dir(released_course / "assignments" / other / "tests")]
     assert find_hidden_test_leaks(bundle, [released_course / "assignments", graded[assignment] / "feedback"], others) == []
+
+
+def released_files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_the_committed_releases_are_what_the_solutions_release_to(released_course: Path):
+    """assignments/ must be current: an edited master without ``grader release`` fails here."""
+    fresh, committed = released_files(released_course / "assignments"), released_files(REPO / "assignments")
+    stale = sorted(name for name in fresh.keys() | committed.keys() if fresh.get(name) != committed.get(name))
+    assert not stale, f"assignments/ is stale against solutions/ (run grader release --all and commit): {stale[:10]}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_assignment_validates(released_course: Path, assignment: str):
+    """grader validate, sandboxed: solution at full marks, every mutant caught, every equivalent kept."""
+    result = run_grader("validate", assignment, "--require-isolation", cwd=released_course, timeout=3600)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
