@@ -48,13 +48,6 @@ def otter_scores(released: Path) -> dict:
     return {name: result.scores for name, result in results.items()}
 
 
-def test_committed_release_matches_solutions():
-    result = run_grader("release", "--all", "--check", cwd=REPO)
-    assert result.returncode == 0, result.stdout + result.stderr
-    for assignment in ("hw01", "lab02", "hw03"):
-        assert f"{assignment}: up to date" in result.stdout
-
-
 def test_sample_of_the_unmodified_release_is_the_release():
     assert filecmp.cmp(REPO / "tests/submissions/hw01/unmodified_release.ipynb", REPO / "assignments/hw01/hw01.ipynb", shallow=False)
 

@@ -201,7 +201,7 @@ class KernelSession:
                 outcome.status, outcome.unresponsive = interrupted, True
                 return outcome
             try:
-                message = await self._next_message(0.5, skim_output=interrupted == "flooded")
+                message = await self._client.get_iopub_msg(timeout=0.5)
             except (TimeoutError, queue.Empty):
                 if not await self.manager.is_alive():
                     outcome.status = "died"
@@ -239,26 +239,6 @@ class KernelSession:
             outcome.status = interrupted
         await self._drain_shell(msg_id)
         return outcome
-
-    async def _next_message(self, timeout: float, *, skim_output: bool) -> Any:
-        """The next IOPub message; with ``skim_output``, output streams are dropped undecoded (None).
-
-        A flooding cell leaves up to a gigabyte of output queued when it is interrupted:
-        verifying and decoding all of it to reach the idle status took seconds, and past
-        ``MAX_DRAIN`` on a loaded machine, so an interrupted flood cost a kernel restart.
-        Only the small header frame is read to recognise a stream; whatever else is decoded in full.
-        """
-        if not skim_output:
-            return await self._client.get_iopub_msg(timeout=timeout)
-        channel = self._client.iopub_channel
-        if not await channel.socket.poll(int(timeout * 1000)):
-            raise queue.Empty
-        session = self._client.session
-        _, frames = session.feed_identities(await channel.socket.recv_multipart())
-        header = bounded_unpack(frames[1]) if len(frames) > 1 else None
-        if isinstance(header, dict) and header.get("msg_type") == "stream":
-            return None
-        return session.deserialize(frames)
 
     async def _interrupt(self, reason: OutcomeStatus) -> OutcomeStatus:
         await self.manager.interrupt_kernel()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,21 @@ class KernelLaunch:
         if self.cgroup:
             kill_and_remove(self.cgroup)
         if self.container:
-            subprocess.run(["docker", "kill", self.container], capture_output=True)
+            remove_container(self.container)
+
+
+def remove_container(name: str, wait: float = 30.0) -> None:
+    """Kill and remove a container, and wait until its name is free.
+
+    A restarted kernel's container takes the same name: ``docker kill`` returns before
+    ``--rm`` has removed the old one, and the new ``docker run`` then fails on the name.
+    """
+    subprocess.run(["docker", "rm", "--force", name], capture_output=True, timeout=120)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if subprocess.run(["docker", "container", "inspect", name], capture_output=True, timeout=60).returncode != 0:
+            return
+        time.sleep(0.2)
 
 
 @dataclass(frozen=True)
