@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import warnings
 from pathlib import Path
@@ -20,11 +21,18 @@ class GraderGroup(click.Group):
     """Turns :class:`GraderError` into ``error: <one line>`` and exit status 1."""
 
     def invoke(self, ctx):
+        # SIGTERM (kill, a scheduler's timeout) unwinds as Ctrl-C does, so kernels, sandboxes
+        # and containers are shut down on the way out instead of left running.
+        signal.signal(signal.SIGTERM, _terminate)
         try:
             return super().invoke(ctx)
         except GraderError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt
 
 
 @click.group(cls=GraderGroup, context_settings={"help_option_names": ["-h", "--help"]})
