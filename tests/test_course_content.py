@@ -5,12 +5,11 @@ mistakes deserve. (CI's .ci/run is ``make test``: these are its release and vali
 from __future__ import annotations
 
 import filecmp
-import json
 from pathlib import Path
 
 import pytest
 from helpers import REPO, run_grader
-from helpers.samples import FULL, LOSSES
+from helpers.samples import FULL, LOSSES, assert_sample_deserves, grade_samples
 
 from autograder.course import load_course
 from autograder.release.leaks import find_hidden_test_leaks
@@ -24,23 +23,13 @@ ASSIGNMENTS = [a.id for a in load_course(REPO).assignments]
 
 @pytest.fixture(scope="module")
 def graded(released_course: Path, tmp_path_factory) -> dict[str, Path]:
-    outputs = {}
-    for assignment in LOSSES:
-        output = tmp_path_factory.mktemp(f"graded_{assignment}")
-        result = run_grader("grade", assignment, f"tests/submissions/{assignment}", "--output", str(output),
-                            "--require-isolation", "--workers", "2", cwd=released_course)
-        assert result.returncode == 0, result.stderr
-        outputs[assignment] = output
-    return outputs
+    return {assignment: grade_samples(released_course, assignment, tmp_path_factory.mktemp(f"graded_{assignment}"))
+            for assignment in LOSSES}
 
 
 @pytest.mark.parametrize("assignment, sample", [(a, s) for a in LOSSES for s in sorted(LOSSES[a])])
 def test_sample_scores(graded: dict, assignment: str, sample: str):
-    result = json.loads((graded[assignment] / "results" / f"{sample}.json").read_text())
-    expected = {q: LOSSES[assignment][sample].get(q, points) for q, points in FULL[assignment].items()}
-    assert result["status"] == "graded"
-    assert result["problems"] == []
-    assert {q["name"]: q["score"] for q in result["questions"]} == pytest.approx(expected)
+    assert_sample_deserves(graded[assignment], assignment, sample)
 
 
 @pytest.mark.parametrize("assignment", sorted(LOSSES))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import signal
 import subprocess
 import time
@@ -20,7 +19,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from helpers import GRADER, REPO, VALUE_AND_OTHER, assert_one_line_error, grader_containers, require_docker, run_grader, write_notebook, write_tests
-from helpers.samples import FULL, LOSSES
+from helpers.samples import LOSSES, assert_sample_deserves, grade_samples
+from packaging.utils import canonicalize_name
+
+from autograder.requirements import GPU_ONLY, differences, read_lock
 
 pytestmark = pytest.mark.slow
 
@@ -38,40 +40,25 @@ def test_the_image_holds_the_locked_versions(image: str):
     frozen = subprocess.run(["docker", "run", "--rm", "--network", "none", image, "pip", "freeze", "--all"],
                             capture_output=True, text=True, timeout=300)
     assert frozen.returncode == 0, frozen.stderr
-    installed = {canonical(line.split("==")[0]): line.split("==")[1] for line in frozen.stdout.splitlines() if "==" in line}
-    locked = [line.split("==") for line in (REPO / "requirements.lock").read_text().splitlines() if "==" in line]
-    cpu_build = "+cpu" in installed.get("torch", "")
-    for name, version in locked:
-        if cpu_build and (name.startswith(("nvidia-", "cuda-")) or name == "triton"):
-            continue
-        assert installed.get(canonical(name), "missing").split("+")[0] == version, name
-
-
-def canonical(name: str) -> str:
-    """A distribution's name as PEP 503 compares them (pip freeze writes some with underscores)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    installed = {canonicalize_name(name): version.split("+")[0]
+                 for name, _, version in (line.partition("==") for line in frozen.stdout.splitlines()) if version}
+    locked = read_lock(REPO / "requirements.lock")
+    if "+cpu" in frozen.stdout.split("torch==", 1)[-1].split()[0]:
+        locked = {name: version for name, version in locked.items() if not GPU_ONLY.match(name)}
+    assert differences(locked, {name: installed[name] for name in locked if name in installed}) == []
 
 
 @pytest.fixture(scope="module")
 def graded_in_docker(image: str, released_course: Path, tmp_path_factory) -> dict[str, Path]:
-    outputs = {}
-    for assignment in IN_DOCKER:
-        output = tmp_path_factory.mktemp(f"docker_{assignment}")
-        result = run_grader("grade", assignment, f"tests/submissions/{assignment}", "--output", str(output),
-                            "--isolation", "docker", "--require-isolation", "--workers", "2", cwd=released_course, timeout=1800)
-        assert result.returncode == 0, result.stderr
-        outputs[assignment] = output
-    return outputs
+    return {assignment: grade_samples(released_course, assignment, tmp_path_factory.mktemp(f"docker_{assignment}"),
+                                      "--isolation", "docker")
+            for assignment in IN_DOCKER}
 
 
 @pytest.mark.parametrize("assignment, sample", [(a, s) for a in IN_DOCKER for s in sorted(LOSSES[a])])
 def test_samples_score_in_containers_what_they_deserve(graded_in_docker: dict, assignment: str, sample: str):
     """The expectation bwrap's run is held to (tests/test_course_content.py), to the point."""
-    result = json.loads((graded_in_docker[assignment] / "results" / f"{sample}.json").read_text())
-    expected = {q: LOSSES[assignment][sample].get(q, points) for q, points in FULL[assignment].items()}
-    assert result["status"] == "graded", result.get("error")
-    assert result["problems"] == []
-    assert {q["name"]: q["score"] for q in result["questions"]} == pytest.approx(expected)
+    assert_sample_deserves(graded_in_docker[assignment], assignment, sample)
 
 
 def test_a_killed_grader_leaves_no_container_once_the_next_one_starts(image: str, tmp_path: Path):

@@ -100,6 +100,7 @@ def backends(monkeypatch):
     works = {"bwrap": True, "docker": True}
     monkeypatch.setattr(sandbox, "bwrap_works", lambda: (works["bwrap"], "" if works["bwrap"] else BWRAP_FAILS))
     monkeypatch.setattr(sandbox, "docker_works", lambda image: (works["docker"], "" if works["docker"] else DOCKER_FAILS))
+    monkeypatch.setattr(sandbox, "sweep_orphans", list)  # no engine in the fast layer
     return works
 
 

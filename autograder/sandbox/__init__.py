@@ -14,7 +14,7 @@ from __future__ import annotations
 from ..errors import GraderError
 from .base import Isolation, KernelLaunch, NoIsolation, SandboxPaths
 from .bwrap import BwrapIsolation, bwrap_works
-from .docker import DockerIsolation, docker_works
+from .docker import DockerIsolation, docker_works, sweep_orphans
 
 BACKENDS = ("auto", "bwrap", "docker", "none")
 
@@ -48,6 +48,7 @@ def select_isolation(requested: str, require_isolation: bool = False, docker_ima
             docker_image = course_image()
         works, reason = docker_works(docker_image)
         if works:
+            sweep_orphans()  # containers a grader killed with kill -9 could not remove
             return DockerIsolation(docker_image)
         reasons.append(f"docker: {reason}")
     if requested != "auto":

@@ -7,7 +7,7 @@ is ``grader image build``'s (``autograder.image``).
 
 Every container carries the grader's pid and start time as a label: a grader killed
 with ``kill -9`` cannot remove its containers, so each grader, as it starts, removes
-those whose grader is gone (``sweep_orphans``).
+those whose grader is gone (``sweep_orphans``, called by ``select_isolation``).
 """
 
 from __future__ import annotations
@@ -61,7 +61,6 @@ class DockerIsolation(Isolation):
 
     def __init__(self, image: str):
         self.image = image
-        sweep_orphans()
 
     def launch(self, paths: SandboxPaths, limits: Limits, env: dict[str, str]) -> KernelLaunch:
         connection_dir = paths.scratch / "kernel"
@@ -110,20 +109,18 @@ def docker_works(image: str) -> tuple[bool, str]:
     docker = shutil.which("docker")
     if docker is None:
         return False, "docker is not installed"
-    steps = [
-        ([docker, "info", "--format", "{{.ServerVersion}}"], "no Docker engine answers", 20),
-        ([docker, "image", "inspect", "--format", "{{.Id}}", image], f"the image {image} is not built (run {BUILD_COMMAND})", 20),
+    steps = [  # (command, what its failure means, timeout, whether docker's own last words add anything)
+        ([docker, "info", "--format", "{{.ServerVersion}}"], "no Docker engine answers", 20, True),
+        ([docker, "image", "inspect", "--format", "{{.Id}}", image], f"the image {image} is not built (run {BUILD_COMMAND})", 20, False),
         ([docker, "run", "--rm", "--network", "none", "--user", "1000:1000", "--entrypoint", "python", image, "-c",
-          "import ipykernel; print('ok')"], f"a container of {image} cannot run the kernel", 120),
+          "import ipykernel; print('ok')"], f"a container of {image} cannot run the kernel", 120, True),
     ]
-    for command, failure, timeout in steps:
+    for command, failure, timeout, quote_docker in steps:
         try:
             probe = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
         except (OSError, subprocess.TimeoutExpired) as exc:
             return False, f"{failure} ({type(exc).__name__})"
         if probe.returncode != 0:
-            if "is not built" in failure:
-                return False, failure
             reason = (probe.stderr.strip().splitlines() or [f"exit status {probe.returncode}"])[-1]
-            return False, f"{failure} ({reason[:200]})"
+            return False, f"{failure} ({reason[:200]})" if quote_docker else failure
     return True, "ok"

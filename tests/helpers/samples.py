@@ -1,5 +1,14 @@
 """What each sample submission under tests/submissions/ deserves, per question (shared by several test modules)."""
 
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from . import run_grader
+
 # hw01
 AUTOGRADED = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10", "q11", "q13"]
 MAX = {"q1": 2, "q2": 2, "q3": 1, "q4": 3, "q5": 3, "q6": 3, "q7": 4, "q8": 2, "q9": 4, "q10": 2, "q11": 2, "q13": 4}
@@ -65,3 +74,20 @@ LOSSES = {
         "unmodified_release": dict.fromkeys(FULL["hw05"], 0),
     },
 }
+
+
+def grade_samples(course: Path, assignment: str, output: Path, *options: str) -> Path:
+    """``grader grade`` the samples of ``assignment`` (lab02, hw03, hw04, hw05), sandboxed, into ``output``."""
+    result = run_grader("grade", assignment, f"tests/submissions/{assignment}", "--output", str(output),
+                        "--require-isolation", "--workers", "2", *options, cwd=course, timeout=1800)
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+def assert_sample_deserves(output: Path, assignment: str, sample: str) -> None:
+    """Graded, with no problem, and each question scored what ``LOSSES`` says the sample's mistakes cost."""
+    result = json.loads((output / "results" / f"{sample}.json").read_text())
+    expected = {q: LOSSES[assignment][sample].get(q, points) for q, points in FULL[assignment].items()}
+    assert result["status"] == "graded", result.get("error")
+    assert result["problems"] == []
+    assert {q["name"]: q["score"] for q in result["questions"]} == pytest.approx(expected)
