@@ -138,8 +138,11 @@ def release(assignments, all_, check):
 @click.option("--memory", default=None, help="Memory per submission, e.g. 2GiB (default: course.toml).")
 @isolation_options
 @click.option("--force", is_flag=True, help="Regrade submissions whose results are already up to date.")
+@click.option("--cluster", "cluster", metavar="ADDRESS", default=None,
+              help="Grade on this Dask scheduler's workers (tcp://host:8786, tls://...) instead of here: each worker grades "
+              "with its own sandbox and course data; results are written here as they come back.")
 def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, memory, isolation, docker_image,
-          require_isolation, force):
+          require_isolation, force, cluster):
     """Grade submissions: run each notebook in its own kernel and score it with the tests.
 
     SUBMISSION is a .ipynb file or a directory searched recursively for them. Each
@@ -162,6 +165,7 @@ def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, me
       grader grade hw01 submissions/hw01/
       grader grade hw01 alice.ipynb bob.ipynb --workers 2 --output /tmp/graded
       grader grade --tests dist/hw01/tests --files data.csv submissions/
+      grader grade hw01 submissions/hw01/ --cluster tcp://10.0.0.5:8786
     """
     import os
 
@@ -183,18 +187,31 @@ def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, me
     )
     suite = load_test_suite(target.tests_dir)
     suite.require_references(target.tests_dir)
-    backend = selected_isolation(isolation, require_isolation, docker_image)
+    if cluster is not None and workers is not None:
+        raise GraderError("--workers has no effect with --cluster: each worker grades as many submissions as it has threads")
     submissions = find_submissions([Path(p) for p in submission_paths])
     if not submissions:
         raise GraderError("no .ipynb submissions found")
-    setup = grading_setup(suite, backend, limits=target.limits, kernel_name=target.kernel,
-                          data_dir=target.course.data_dir if target.course is not None else None,
-                          support_files=target.support_files)
     output_dir = output_dir or target.default_output
     options = BatchOptions(output_dir=output_dir, workers=workers or os.cpu_count() or 1, force=force)
-    click.echo(f"grading {len(submissions)} submission(s) with {options.workers} worker(s), isolation {backend.name}; "
-               f"tests {target.tests_dir} ({len(suite.questions)} questions, {suite.max_score:g} points)", err=True)
-    summary = grade_batch(submissions, setup, options)
+    data_dir = target.course.data_dir if target.course is not None else None
+    if cluster is not None:
+        from .cluster import ClusterJob, grade_on_cluster
+        from .cluster.job import package_fingerprint, read_support_files
+
+        job = ClusterJob(suite, target.limits, target.kernel, isolation, require_isolation, docker_image,
+                         read_support_files(target.support_files), str(data_dir) if data_dir else None, target.datasets,
+                         package_fingerprint())
+        click.echo(f"grading {len(submissions)} submission(s) on the cluster at {cluster}, isolation {isolation} on each worker; "
+                   f"tests {target.tests_dir} ({len(suite.questions)} questions, {suite.max_score:g} points)", err=True)
+        summary = grade_on_cluster(cluster, submissions, job, options)
+    else:
+        backend = selected_isolation(isolation, require_isolation, docker_image)
+        setup = grading_setup(suite, backend, limits=target.limits, kernel_name=target.kernel, data_dir=data_dir,
+                              support_files=target.support_files)
+        click.echo(f"grading {len(submissions)} submission(s) with {options.workers} worker(s), isolation {backend.name}; "
+                   f"tests {target.tests_dir} ({len(suite.questions)} questions, {suite.max_score:g} points)", err=True)
+        summary = grade_batch(submissions, setup, options)
     click.echo(gradebook_table(summary.results, suite.names, suite.max_score))
     click.echo(f"\n{summary.graded} graded, {summary.kept} unchanged, {summary.errors} could not be graded; "
                f"results in {output_dir}/ (grades.csv, results/, feedback/)")

@@ -83,3 +83,11 @@ def test_hidden_value_examples_need_their_references(course, monkeypatch):
     tests = write_tests(course / "tests", {"q1": ok_test_file("q1", (">>> f(2)  # value\n4\n", True))})
     (course / "sub.ipynb").write_text("{}")
     one_error(invoke("grade", "--tests", str(tests), "sub.ipynb"), "q1 case 1", "run `grader release`")
+
+
+def test_cluster_and_workers_are_not_both_given(course):
+    """With --cluster the workers' threads decide how many run at once: a --workers would silently mean nothing."""
+    tests = write_tests(course / "tests", {"q1": ok_test_file("q1", (">>> 1 + 1\n2\n", False))})
+    (course / "sub.ipynb").write_text("{}")
+    one_error(invoke("grade", "--tests", str(tests), "sub.ipynb", "--cluster", "tcp://127.0.0.1:1", "--workers", "2"),
+              "--workers has no effect with --cluster")

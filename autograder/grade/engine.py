@@ -27,7 +27,7 @@ from .kernel import KernelSession, Outcome
 from .plan import Step, plan_steps
 from .probes import PROBE_RESULT_SCHEMA, Probe, not_run, probe_result
 from .results import KERNEL_RESULT_SCHEMA, CellError, Problem, ProblemKind, Status, SubmissionResult
-from .scoring import Which
+from .scoring import TestSuite, Which
 from .setup import GradingSetup
 from .submissions import Submission
 
@@ -37,23 +37,23 @@ MAX_ENAME = 100
 _RUNNER_SOURCE = Path(kernel_side.__file__).read_text(encoding="utf-8")
 
 
-def ungraded_result(submission: Submission, setup: GradingSetup, reason: str, status: Status = "error") -> SubmissionResult:
+def ungraded_result(submission: Submission, suite: TestSuite, reason: str, status: Status = "error") -> SubmissionResult:
     """Status ``error`` (the submission's fault: score 0) or ``failed`` (the grader's: no score)."""
-    result = _new_result(submission, setup)
+    result = _new_result(submission, suite)
     result.status, result.error = status, reason
-    result.questions = [setup.suite[name].score(None, None) for name in setup.suite.names]
+    result.questions = [suite[name].score(None, None) for name in suite.names]
     return result
 
 
-def _new_result(submission: Submission, setup: GradingSetup) -> SubmissionResult:
+def _new_result(submission: Submission, suite: TestSuite) -> SubmissionResult:
     return SubmissionResult(
         submission=submission.name,
         path=str(submission.path),
         status="graded",
         score=0.0,
-        max_score=setup.suite.max_score,
+        max_score=suite.max_score,
         submission_sha256=submission.sha256,
-        tests_sha256=setup.suite.sha256,
+        tests_sha256=suite.sha256,
         grader_version=__version__,
     )
 
@@ -72,8 +72,8 @@ async def grade_submission(
         if not notebook.cells:
             raise GraderError(f"{submission.name}: the notebook has no cells")
     except GraderError as exc:
-        return ungraded_result(submission, setup, str(exc).removeprefix(f"{submission.name}: "))
-    result = _new_result(submission, setup)
+        return ungraded_result(submission, setup.suite, str(exc).removeprefix(f"{submission.name}: "))
+    result = _new_result(submission, setup.suite)
     run = _SubmissionRun(notebook, setup, result, probes, captured)
     scratch = Path(tempfile.mkdtemp(prefix="grader-submission-"))
     try:

@@ -19,6 +19,8 @@ class GradingTarget:
     default_output: Path
     course: Course | None
     """The course, when there is one (it gives the data directory)."""
+    datasets: tuple[str, ...] = ()
+    """The datasets the assignment's notebooks read (a cluster's workers must have them)."""
 
     @classmethod
     def for_assignment(cls, assignment_id: str) -> GradingTarget:
@@ -29,7 +31,8 @@ class GradingTarget:
         if not tests_dir.is_dir():
             raise GraderError(f"{course.relative(tests_dir)} is missing: run `grader release {assignment.id}` first")
         datasets.require(assignment.data, course.data_dir)
-        return cls(tests_dir, assignment.limits, assignment.kernel, assignment.files, course.root / "graded" / assignment.id, course)
+        return cls(tests_dir, assignment.limits, assignment.kernel, assignment.files, course.root / "graded" / assignment.id, course,
+                   assignment.data)
 
     @classmethod
     def for_tests_dir(cls, tests_dir: Path, support_files: tuple[Path, ...]) -> GradingTarget:
