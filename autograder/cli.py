@@ -138,11 +138,16 @@ def release(assignments, all_, check):
 @click.option("--memory", default=None, help="Memory per submission, e.g. 2GiB (default: course.toml).")
 @isolation_options
 @click.option("--force", is_flag=True, help="Regrade submissions whose results are already up to date.")
+@click.option("--warm-kernels/--no-warm-kernels", default=True, show_default=True,
+              help="Start the next submission's sandbox and kernel, with course.toml's preload imports, while the current "
+              "one runs (each submission still gets a fresh one).")
+@click.option("--preload", default=None, metavar="MODULE,...",
+              help="Modules warm kernels import ahead, instead of course.toml's preload (e.g. numpy,pandas; '' for none).")
 @click.option("--cluster", "cluster", metavar="ADDRESS", default=None,
               help="Grade on this Dask scheduler's workers (tcp://host:8786, tls://...) instead of here: each worker grades "
               "with its own sandbox and course data; results are written here as they come back.")
 def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, memory, isolation, docker_image,
-          require_isolation, force, cluster):
+          require_isolation, force, warm_kernels, preload, cluster):
     """Grade submissions: run each notebook in its own kernel and score it with the tests.
 
     SUBMISSION is a .ipynb file or a directory searched recursively for them. Each
@@ -189,26 +194,30 @@ def grade(args, tests_dir, files, output_dir, workers, cell_timeout, timeout, me
     suite.require_references(target.tests_dir)
     if cluster is not None and workers is not None:
         raise GraderError("--workers has no effect with --cluster: each worker grades as many submissions as it has threads")
+    backend = selected_isolation(isolation, require_isolation, docker_image) if cluster is None else None
+    if cluster is not None and require_isolation and isolation == "none":
+        raise GraderError("--require-isolation: refusing to grade with --isolation none")
     submissions = find_submissions([Path(p) for p in submission_paths])
     if not submissions:
         raise GraderError("no .ipynb submissions found")
     output_dir = output_dir or target.default_output
-    options = BatchOptions(output_dir=output_dir, workers=workers or os.cpu_count() or 1, force=force)
+    options = BatchOptions(output_dir=output_dir, workers=workers or os.cpu_count() or 1, force=force, warm_kernels=warm_kernels)
     data_dir = target.course.data_dir if target.course is not None else None
+    modules = target.preload if preload is None else tuple(m.strip() for m in preload.split(",") if m.strip())
     if cluster is not None:
         from .cluster import ClusterJob, grade_on_cluster
         from .cluster.job import package_fingerprint, read_support_files
 
         job = ClusterJob(suite, target.limits, target.kernel, isolation, require_isolation, docker_image,
                          read_support_files(target.support_files), str(data_dir) if data_dir else None, target.datasets,
-                         package_fingerprint())
+                         package_fingerprint(), modules, warm_kernels)
         click.echo(f"grading {len(submissions)} submission(s) on the cluster at {cluster}, isolation {isolation} on each worker; "
                    f"tests {target.tests_dir} ({len(suite.questions)} questions, {suite.max_score:g} points)", err=True)
         summary = grade_on_cluster(cluster, submissions, job, options)
     else:
-        backend = selected_isolation(isolation, require_isolation, docker_image)
+        assert backend is not None
         setup = grading_setup(suite, backend, limits=target.limits, kernel_name=target.kernel, data_dir=data_dir,
-                              support_files=target.support_files)
+                              support_files=target.support_files, preload=modules)
         click.echo(f"grading {len(submissions)} submission(s) with {options.workers} worker(s), isolation {backend.name}; "
                    f"tests {target.tests_dir} ({len(suite.questions)} questions, {suite.max_score:g} points)", err=True)
         summary = grade_batch(submissions, setup, options)

@@ -14,6 +14,7 @@ from pathlib import Path
 from .errors import GraderError
 
 CONFIG_NAME = "course.toml"
+MODULE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 _SIZE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 _SIZE_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?\s*$", re.IGNORECASE)
@@ -61,6 +62,9 @@ class Assignment:
     """Dataset names (see ``autograder.data``) the notebook reads from ``$COURSE_DATA``."""
     kernel: str = "python3"
     limits: Limits = field(default_factory=Limits)
+    preload: tuple[str, ...] = ()
+    """Modules a warm kernel imports before its submission arrives (``numpy``, ``torch``): the notebook's own
+    imports of them are then instant. Only ever modules the notebooks import anyway."""
 
     @property
     def master_dir(self) -> Path:
@@ -105,7 +109,7 @@ class Course:
             return str(path)
 
 
-_DEFAULT_KEYS = {"kernel"} | {f.name for f in fields(Limits)}
+_DEFAULT_KEYS = {"kernel", "preload"} | {f.name for f in fields(Limits)}
 _ASSIGNMENT_KEYS = {"id", "title", "master", "files", "data"} | _DEFAULT_KEYS
 
 
@@ -133,10 +137,11 @@ def load_course(start: Path | None = None) -> Course:
         raise GraderError(f"{CONFIG_NAME} [defaults]: unknown keys {sorted(unknown)}")
     defaults = _limits(defaults_table, Limits())
     default_kernel = defaults_table.get("kernel", "python3")
+    default_preload = _preload(defaults_table.get("preload", []), "[defaults]")
     assignments = []
     seen = set()
     for entry in raw.get("assignments", []):
-        assignment = _assignment(root, entry, defaults, default_kernel)
+        assignment = _assignment(root, entry, defaults, default_kernel, default_preload)
         if assignment.id in seen:
             raise GraderError(f"{CONFIG_NAME}: assignment {assignment.id!r} is listed twice")
         seen.add(assignment.id)
@@ -158,7 +163,13 @@ def _limits(table: dict, base: Limits) -> Limits:
     return Limits(**{**base.__dict__, **values})
 
 
-def _assignment(root: Path, entry: dict, defaults: Limits, default_kernel: str) -> Assignment:
+def _preload(raw: object, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(m, str) and MODULE_NAME.fullmatch(m) for m in raw):
+        raise GraderError(f"{CONFIG_NAME} {where}: preload must be a list of module names, like [\"numpy\", \"torch\"]")
+    return tuple(raw)
+
+
+def _assignment(root: Path, entry: dict, defaults: Limits, default_kernel: str, default_preload: tuple[str, ...] = ()) -> Assignment:
     missing = [key for key in ("id", "master") if key not in entry]
     if missing:
         raise GraderError(f"{CONFIG_NAME}: an [[assignments]] entry lacks {', '.join(missing)}")
@@ -174,4 +185,5 @@ def _assignment(root: Path, entry: dict, defaults: Limits, default_kernel: str) 
         data=tuple(entry.get("data", [])),
         kernel=entry.get("kernel", default_kernel),
         limits=_limits(entry, defaults),
+        preload=_preload(entry["preload"], f"assignment {entry['id']!r}") if "preload" in entry else default_preload,
     )

@@ -1,14 +1,16 @@
 """Benchmark: grade the same trivial submissions with `otter run` and `grader grade`, side by side.
 
-    .venv/bin/python tools/bench_grade.py [--submissions 8]
+    .venv/bin/python tools/bench_grade.py [--submissions 16]
 
 Builds N copies of a small notebook (numpy and pandas imports, three questions with
 public and hidden tests), grades each with otter's local runner (`otter run`, one at
 a time, as otter offers no parallel local grading), then grades the batch with
-`grader grade --isolation none` with 1 and with 2 workers, and once more in each
-sandbox: bwrap, and docker where an engine runs the course's image (`grader image
-build`). Prints the per-submission medians and the ratios. Times are wall-clock on this
-machine, all in one run.
+`grader grade`: unsandboxed and in bwrap, each with cold kernels (started when a
+submission's turn comes) and warm ones (started, numpy and pandas imported, while the
+previous submission runs), with 1 and 2 workers; and in docker where an engine runs
+the course's image (`grader image build`). Prints per-submission medians (a
+submission's own time, from its result), batch wall time per submission (the CLI's
+start-up included) and the ratios. Wall-clock on this machine, all in one run.
 """
 
 from __future__ import annotations
@@ -75,11 +77,13 @@ def time_otter_run(zip_path: Path, submissions: Path, workdir: Path) -> list[flo
     return seconds
 
 
-def time_grader(tests: Path, submissions: Path, workdir: Path, workers: int, isolation: str = "none") -> tuple[float, list[float]]:
-    output = workdir / f"grader_out_{workers}_{isolation}"
+def time_grader(tests: Path, submissions: Path, workdir: Path, workers: int, isolation: str = "none",
+                warm: bool = True) -> tuple[float, list[float]]:
+    output = workdir / f"grader_out_{workers}_{isolation}_{'warm' if warm else 'cold'}"
     started = time.perf_counter()
     subprocess.run([str(BIN / "grader"), "grade", "--tests", str(tests), str(submissions), "--output", str(output),
-                    "--isolation", isolation, "--workers", str(workers)], check=True, capture_output=True)
+                    "--isolation", isolation, "--workers", str(workers), "--preload", "numpy,pandas",
+                    "--warm-kernels" if warm else "--no-warm-kernels"], check=True, capture_output=True)
     wall = time.perf_counter() - started
     results = [json.loads(p.read_text()) for p in sorted((output / "results").glob("*.json"))]
     assert all(r["score"] == r["max_score"] == 6 for r in results), "grader grade did not give full marks"
@@ -95,35 +99,36 @@ def docker_ready() -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--submissions", type=int, default=8)
+    parser.add_argument("--submissions", type=int, default=16)
     args = parser.parse_args()
+    n = args.submissions
+    runs = [("none", 1, False), ("none", 1, True), ("none", 2, True), ("bwrap", 1, False), ("bwrap", 1, True), ("bwrap", 2, False),
+            ("bwrap", 2, True)]
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as scratch:
         workdir = Path(scratch)
-        tests, submissions, zip_path = build(workdir, args.submissions)
+        tests, submissions, zip_path = build(workdir, n)
         otter_seconds = time_otter_run(zip_path, submissions, workdir)
-        wall_1, per_submission_1 = time_grader(tests, submissions, workdir, workers=1)
-        wall_2, _ = time_grader(tests, submissions, workdir, workers=2)
-        _, per_submission_bwrap = time_grader(tests, submissions, workdir, workers=1, isolation="bwrap")
-        per_submission_docker = time_grader(tests, submissions, workdir, workers=1, isolation="docker")[1] if docker_ready() else []
-    n = args.submissions
+        measured = {run: time_grader(tests, submissions, workdir, run[1], run[0], run[2]) for run in runs}
+        if docker_ready():
+            measured[("docker", 1, True)] = time_grader(tests, submissions, workdir, 1, "docker", True)
     otter_median = statistics.median(otter_seconds)
     print(f"{n} trivial submissions (numpy + pandas imports, 3 questions, 5 test cases)\n")
-    print(f"{'':<44}{'seconds':>9}")
-    print(f"{'otter run, median per submission':<44}{otter_median:>9.2f}")
-    print(f"{'grader grade -w1, median per submission':<44}{statistics.median(per_submission_1):>9.2f}")
-    print(f"{'grader grade -w1, batch wall / n':<44}{wall_1 / n:>9.2f}   (includes CLI start-up)")
-    print(f"{'grader grade -w2, batch wall / n':<44}{wall_2 / n:>9.2f}")
-    print(f"{'grader grade -w1 --isolation bwrap, median':<44}{statistics.median(per_submission_bwrap):>9.2f}   (sandboxed)")
-    if per_submission_docker:
-        docker_median = statistics.median(per_submission_docker)
-        print(f"{'grader grade -w1 --isolation docker, median':<44}{docker_median:>9.2f}   "
-              f"(sandboxed; {docker_median / statistics.median(per_submission_bwrap):.1f}x bwrap)")
-    else:
-        print("grader grade --isolation docker: not measured (no engine, or the image is not built)")
+    print(f"{'':<36}{'median per submission':>22}{'batch wall / n':>16}")
+    print(f"{'otter run (one at a time)':<36}{otter_median:>22.2f}{sum(otter_seconds) / n:>16.2f}")
+    for (isolation, workers, warm), (wall, seconds) in measured.items():
+        label = f"grader -w{workers} {isolation}, {'warm' if warm else 'cold'}"
+        print(f"{label:<36}{statistics.median(seconds):>22.2f}{wall / n:>16.2f}")
+    if ("docker", 1, True) not in measured:
+        print("grader --isolation docker: not measured (no engine, or the image is not built)")
     print()
-    print(f"speed-up over otter run, per submission (1 worker): {otter_median / statistics.median(per_submission_1):.1f}x")
-    print(f"speed-up over otter run, batch wall (1 worker):     {sum(otter_seconds) / wall_1:.1f}x")
-    print(f"speed-up from 1 to 2 workers (batch wall):          {wall_1 / wall_2:.2f}x")
+    cold, warm = measured[("bwrap", 1, False)], measured[("bwrap", 1, True)]
+    batch = measured[("bwrap", 2, True)]
+    print(f"bwrap, warm kernels, per submission: {statistics.median(warm[1]):.2f} s, "
+          f"{otter_median / statistics.median(warm[1]):.1f}x faster than otter run ({otter_median / statistics.median(cold[1]):.1f}x cold)")
+    print(f"bwrap, warm kernels, 2 workers, batch wall per submission: {batch[0] / n:.2f} s, "
+          f"{sum(otter_seconds) / batch[0]:.1f}x otter run's")
+    print(f"warm over cold kernels, bwrap batch wall: {cold[0] / warm[0]:.2f}x with 1 worker, "
+          f"{measured[('bwrap', 2, False)][0] / batch[0]:.2f}x with 2")
 
 
 if __name__ == "__main__":

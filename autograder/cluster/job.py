@@ -36,13 +36,17 @@ class ClusterJob:
     """Datasets the notebooks read: a worker without them is refused before the batch starts."""
     package: str
     """``package_fingerprint()`` of the client: a worker running other grading code is refused."""
+    preload: tuple[str, ...] = ()
+    warm_kernels: bool = True
+    """Each grading process starts its next kernel (with ``preload``) while the current submission runs."""
 
     @functools.cached_property
     def key(self) -> str:
         """Names this job's grading setup in a worker's cache."""
         digest = hashlib.sha256()
         for part in (self.suite.sha256, repr(self.limits), self.kernel_name, self.isolation, str(self.require_isolation),
-                     str(self.docker_image), str(self.data_dir), repr(self.datasets), self.package):
+                     str(self.docker_image), str(self.data_dir), repr(self.datasets), self.package, repr(self.preload),
+                     str(self.warm_kernels)):
             digest.update(part.encode() + b"\0")
         for name, content in self.support_files:
             digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())

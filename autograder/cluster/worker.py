@@ -20,6 +20,7 @@ from pathlib import Path
 from .. import data as datasets
 from ..errors import GraderError
 from ..grade.engine import grade_submission
+from ..grade.kernels import KernelSupply
 from ..grade.setup import GradingSetup, grading_setup
 from ..grade.submissions import Submission
 from ..sandbox import select_isolation
@@ -57,14 +58,23 @@ def _grading_pool() -> GradingPool:
 # In a grading process.
 
 _setups: dict[str, tuple[GradingSetup, tempfile.TemporaryDirectory]] = {}
+_supplies: dict[str, KernelSupply] = {}
+_loop: asyncio.AbstractEventLoop | None = None
+"""One event loop for the process's life: a warm kernel started during one submission serves the next."""
 
 
 def grade_here(job: ClusterJob, name: str, notebook: bytes) -> str:
+    global _loop
     setup = _setup_for(job)
+    _loop = _loop or asyncio.new_event_loop()
+    for key in [k for k in _supplies if k != job.key]:  # another batch's warm kernels
+        _loop.run_until_complete(_supplies.pop(key).aclose())
+    supply = _supplies.setdefault(job.key, KernelSupply(setup, ahead=1 if job.warm_kernels else 0))
     with tempfile.TemporaryDirectory(prefix="grader-cluster-") as scratch:
         path = Path(scratch) / "submission.ipynb"
         path.write_bytes(notebook)
-        result = asyncio.run(grade_submission(Submission(name, path), setup))
+        result = _loop.run_until_complete(grade_submission(Submission(name, path), setup, kernels=supply))
+    _loop.run_until_complete(supply.settle())  # started while this one ran: usually ready already
     return result.to_json()
 
 
@@ -81,7 +91,7 @@ def _setup_for(job: ClusterJob) -> GradingSetup:
         tops = sorted({Path(support.name) / relative.split("/")[0] for relative, _ in job.support_files})
         backend = select_isolation(job.isolation, job.require_isolation, job.docker_image)
         setup = grading_setup(job.suite, backend, limits=job.limits, kernel_name=job.kernel_name,
-                              data_dir=_data_dir(job), support_files=tops)
+                              data_dir=_data_dir(job), support_files=tops, preload=job.preload)
         _setups[job.key] = (setup, support)
     return _setups[job.key][0]
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import grade_submission, ungraded_result
+from .kernels import KernelSupply
 from .outputs import grades_csv, load_result, result_path, write_atomically, write_submission_files
 from .progress import Progress
 from .results import SubmissionResult
@@ -29,6 +30,8 @@ class BatchOptions:
     output_dir: Path
     workers: int = 1
     force: bool = False
+    warm_kernels: bool = True
+    """Start each slot's next kernel (and its preloads) while the current submission runs."""
 
 
 MAX_CONSECUTIVE_FAILURES = 3
@@ -105,13 +108,14 @@ def grade_batch(submissions: list[Submission], setup: GradingSetup, options: Bat
 async def _grade_batch(submissions, setup: GradingSetup, options: BatchOptions, progress: Progress) -> BatchSummary:
     ledger = BatchLedger(submissions, setup.suite, options, progress)
     slots = asyncio.Semaphore(max(options.workers, 1))
+    kernels = KernelSupply(setup, ahead=max(options.workers, 1) if options.warm_kernels else 0, total=len(ledger.pending))
 
     async def grade_one(submission: Submission) -> None:
         async with slots:
             if ledger.stopped:
                 return
             try:
-                result = await grade_submission(submission, setup)
+                result = await grade_submission(submission, setup, kernels=kernels)
             except Exception as exc:  # the grader's failure, not the student's: no score, graded again next run
                 result = ungraded_result(submission, setup.suite, f"the grader failed: {type(exc).__name__}: {exc}", status="failed")
         ledger.record(submission, result)
@@ -119,5 +123,8 @@ async def _grade_batch(submissions, setup: GradingSetup, options: BatchOptions, 
     try:
         await asyncio.gather(*(grade_one(s) for s in list(ledger.pending)))
     finally:
-        summary = ledger.finish()
+        try:
+            await kernels.aclose()
+        finally:
+            summary = ledger.finish()
     return summary

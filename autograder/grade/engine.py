@@ -10,10 +10,7 @@ submission's own ``timeout`` is kept.
 from __future__ import annotations
 
 import secrets
-import shutil
-import tempfile
 import time
-from pathlib import Path
 from typing import IO, Any
 
 import jsonschema
@@ -21,9 +18,9 @@ import jsonschema
 from .. import __version__
 from ..errors import GraderError
 from ..notebooks import read_notebook
-from ..sandbox import SandboxPaths
 from . import kernel_side
 from .kernel import KernelSession, Outcome
+from .kernels import KernelSupply, WarmKernel, runner_code
 from .plan import Step, plan_steps
 from .probes import PROBE_RESULT_SCHEMA, Probe, not_run, probe_result
 from .results import KERNEL_RESULT_SCHEMA, CellError, Problem, ProblemKind, Status, SubmissionResult
@@ -34,7 +31,6 @@ from .submissions import Submission
 MAX_RESTARTS = 3
 MAX_ENAME = 100
 """An exception's name is kernel-made text: stored shortened, like every other."""
-_RUNNER_SOURCE = Path(kernel_side.__file__).read_text(encoding="utf-8")
 
 
 def ungraded_result(submission: Submission, suite: TestSuite, reason: str, status: Status = "error") -> SubmissionResult:
@@ -59,12 +55,14 @@ def _new_result(submission: Submission, suite: TestSuite) -> SubmissionResult:
 
 
 async def grade_submission(
-    submission: Submission, setup: GradingSetup, probes: tuple[Probe, ...] = (), captured: dict[str, dict[int, Any]] | None = None
+    submission: Submission, setup: GradingSetup, probes: tuple[Probe, ...] = (), captured: dict[str, dict[int, Any]] | None = None,
+    kernels: KernelSupply | None = None,
 ) -> SubmissionResult:
     """Grade one submission; with ``probes``, also run each in a fork of the kernel where it asks.
 
     ``captured``, if given, receives each question's raw replies from the kernel (``grader release``
-    takes the master's reference values from them).
+    takes the master's reference values from them). ``kernels``: where its kernel comes from (a batch's
+    warm kernels); by default one is started for it.
     """
     started = time.perf_counter()
     try:
@@ -75,19 +73,15 @@ async def grade_submission(
         return ungraded_result(submission, setup.suite, str(exc).removeprefix(f"{submission.name}: "))
     result = _new_result(submission, setup.suite)
     run = _SubmissionRun(notebook, setup, result, probes, captured)
-    scratch = Path(tempfile.mkdtemp(prefix="grader-submission-"))
+    supply = kernels or KernelSupply(setup)
+    warm = await supply.take()
+    result.timings["kernel_start"] = time.perf_counter() - started
+    result.timings["kernel_warm_up"] = warm.seconds
     try:
-        workdir = scratch / "work"
-        workdir.mkdir()
-        shutil.copy2(submission.path, workdir / "submission.ipynb")
-        for path in setup.support_files:
-            (shutil.copytree if path.is_dir() else shutil.copy2)(path, workdir / path.name)
-        # The notebook's own copy is there too, read-only, as in otter's grading directory.
-        exposed = ("submission.ipynb", *(p.name for p in setup.support_files))
-        paths = SandboxPaths(scratch, workdir, exposed, setup.data_dir)
-        await run.execute(paths)
+        warm.load(submission.path)
+        await run.execute(warm)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        await supply.release(warm)
     result.score = sum(q.score for q in result.questions)
     result.timings["total"] = time.perf_counter() - started
     return result
@@ -110,48 +104,40 @@ class _SubmissionRun:
         self.output_bytes = 0
         self.restarts = 0
         self.deadline = 0.0
-        self.snapshot_key = f"_grader_snapshot_{secrets.token_hex(8)}"
+        self.snapshot_key = ""
         self.kernel_log: IO[bytes] | None = None
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
 
-    async def execute(self, paths: SandboxPaths) -> None:
+    async def execute(self, warm: WarmKernel) -> None:
+        """Run the cells and tests in ``warm`` (started, snapshotted, the submission in place); its owner shuts it down."""
         self.deadline = time.monotonic() + self.setup.limits.timeout
-        log = tempfile.TemporaryFile()
-        launch = self.setup.isolation.launch(paths, self.setup.limits, self.setup.env)
-        kernel = KernelSession(self.setup.kernel_name, paths.workdir, launch, log)
-        self.kernel_log = log
-        try:
-            started = time.perf_counter()
-            await kernel.start()
-            await self._snapshot(kernel)
-            self.result.timings["kernel_start"] = time.perf_counter() - started
-            started = time.perf_counter()
-            for index, step in enumerate(self.steps):
-                if self.remaining() <= self._reserve():
-                    self.result.timed_out = True
-                if self.result.timed_out or self.restarts > MAX_RESTARTS:
-                    break
-                await self._run_probes(kernel, index)
-                if step.kind == "check":
-                    await self._run_tests(kernel, step.question, "public", step.cell)
-                else:
-                    await self._run_cell(kernel, step)
-            await self._run_probes(kernel, len(self.steps))
-            self.result.timings["cells"] = time.perf_counter() - started
-            started = time.perf_counter()
-            # Every public case first: what the kernel says from here on is never shown to the student,
-            # because the hidden tests' code reaches it now and not before.
-            finals: list[tuple[str, Which]] = [(name, "public") for name in self.setup.suite.names if name not in self.checked_at]
-            finals += [(name, "hidden") for name in self.setup.suite.names if self.setup.suite[name].spec.hidden_cases]
-            for name, which in finals:
-                if self.remaining() > 0 and self.restarts <= MAX_RESTARTS:
-                    await self._run_tests(kernel, name, which, None)
-            self.result.timings["final_tests"] = time.perf_counter() - started
-        finally:
-            await kernel.shutdown()
-            log.close()
+        kernel, self.kernel_log, self.snapshot_key = warm.kernel, warm.log, warm.snapshot_key
+        if warm.snapshot_failed:
+            self._problem("snapshot_failed", warm.snapshot_failed)
+        started = time.perf_counter()
+        for index, step in enumerate(self.steps):
+            if self.remaining() <= self._reserve():
+                self.result.timed_out = True
+            if self.result.timed_out or self.restarts > MAX_RESTARTS:
+                break
+            await self._run_probes(kernel, index)
+            if step.kind == "check":
+                await self._run_tests(kernel, step.question, "public", step.cell)
+            else:
+                await self._run_cell(kernel, step)
+        await self._run_probes(kernel, len(self.steps))
+        self.result.timings["cells"] = time.perf_counter() - started
+        started = time.perf_counter()
+        # Every public case first: what the kernel says from here on is never shown to the student,
+        # because the hidden tests' code reaches it now and not before.
+        finals: list[tuple[str, Which]] = [(name, "public") for name in self.setup.suite.names if name not in self.checked_at]
+        finals += [(name, "hidden") for name in self.setup.suite.names if self.setup.suite[name].spec.hidden_cases]
+        for name, which in finals:
+            if self.remaining() > 0 and self.restarts <= MAX_RESTARTS:
+                await self._run_tests(kernel, name, which, None)
+        self.result.timings["final_tests"] = time.perf_counter() - started
         if self.remaining() <= 0 or self.result.timed_out:
             self.result.timed_out = True
             limit = self.setup.limits.timeout
@@ -202,7 +188,7 @@ class _SubmissionRun:
         request_id = secrets.token_hex(16)
         request = tests.kernel_request(request_id, which)
         request.update(snapshot=self.snapshot_key, checkpoint=cell is not None, from_checkpoint=which == "hidden")
-        code = _runner_code("run", f"{request!r}, __builtins__.globals()")
+        code = runner_code("run", f"{request!r}, __builtins__.globals()")
         outcome = await self._run(kernel, code, store_history=False, result_mimetype=kernel_side.RESULT_MIMETYPE)
         payload = self._reply(outcome, request_id, KERNEL_RESULT_SCHEMA, f"the {which} tests of {question}", cell)
         if payload is not None:
@@ -231,7 +217,7 @@ class _SubmissionRun:
             request_id = secrets.token_hex(16)
             cell_timeout = self.setup.limits.cell_timeout
             request = probe.kernel_request(request_id, self.setup.suite, self.snapshot_key, cell_timeout)
-            code = _runner_code("probe", f"{request!r}, __builtins__.globals()")
+            code = runner_code("probe", f"{request!r}, __builtins__.globals()")
             outcome = await self._run(kernel, code, store_history=False, result_mimetype=kernel_side.RESULT_MIMETYPE,
                                       timeout=probe.budget(cell_timeout) + 10)
             payload = self._reply(outcome, request_id, PROBE_RESULT_SCHEMA, f"probe {probe.name}", None)
@@ -248,7 +234,7 @@ class _SubmissionRun:
 
     async def _snapshot(self, kernel: KernelSession) -> None:
         """Before any of the notebook's code: remember what the tests' modules look like."""
-        outcome = await self._run(kernel, _runner_code("snapshot", f"{self.snapshot_key!r}, __builtins__.globals()"), store_history=False)
+        outcome = await self._run(kernel, runner_code("snapshot", f"{self.snapshot_key!r}, __builtins__.globals()"), store_history=False)
         if outcome.status != "ok":
             self._problem("snapshot_failed", f"could not snapshot the kernel's modules ({outcome.status}: {outcome.ename})")
 
@@ -311,26 +297,6 @@ class _SubmissionRun:
         except jsonschema.ValidationError:
             return None
         return outcome.results[0]
-
-
-_REAL_BUILTINS = (
-    "[c for c in ().__class__.__base__.__subclasses__() if c.__name__ == 'catch_warnings'][0]()._module.sys.modules['builtins']"
-)
-"""An expression for the builtins module that needs no builtin name: a notebook may rebind ``__builtins__``."""
-
-
-def _runner_code(function: str, arguments: str) -> str:
-    """Code that defines the in-kernel runner in a private namespace and calls one of its functions.
-
-    It names no global but its own: a notebook may define ``compile``, ``exec`` or ``globals``.
-    """
-    return (
-        f"__builtins__ = {_REAL_BUILTINS}\n"
-        "_grader_runner_ = {'__name__': 'grader_runner', '__builtins__': __builtins__}\n"
-        f"__builtins__.exec(__builtins__.compile({_RUNNER_SOURCE!r}, '<grader>', 'exec'), _grader_runner_)\n"
-        f"_grader_runner_[{function!r}]({arguments})\n"
-        "del _grader_runner_\n"
-    )
 
 
 def _short(text: str, limit: int = 300) -> str:

@@ -176,6 +176,9 @@ class KernelSession:
         except Exception:  # already dead, or never started: nothing left to stop
             pass
         self.launch.cleanup()
+        # Close this kernel's sockets now: a context left to the garbage collector with a socket still open
+        # (a start that failed half-way) blocks the whole event loop in its __del__, forever.
+        self.manager.context.destroy(linger=0)
 
     async def run(
         self,

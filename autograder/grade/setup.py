@@ -28,6 +28,8 @@ class GradingSetup:
     data_dir: Path | None = None
     cell_output_limit: int = CELL_OUTPUT_LIMIT
     submission_output_limit: int = SUBMISSION_OUTPUT_LIMIT
+    preload: tuple[str, ...] = ()
+    """Modules a warm kernel imports before its submission arrives (``course.toml``'s ``preload``)."""
 
 
 def grading_setup(
@@ -38,6 +40,7 @@ def grading_setup(
     kernel_name: str,
     data_dir: Path | None = None,
     support_files: Iterable[Path] = (),
+    preload: Iterable[str] = (),
 ) -> GradingSetup:
     """The one way to make a ``GradingSetup``, so every command grades alike.
 
@@ -54,4 +57,5 @@ def grading_setup(
         isolation=isolation,
         support_files=tuple(support_files),
         data_dir=data,
+        preload=tuple(preload),
     )

@@ -21,6 +21,8 @@ class GradingTarget:
     """The course, when there is one (it gives the data directory)."""
     datasets: tuple[str, ...] = ()
     """The datasets the assignment's notebooks read (a cluster's workers must have them)."""
+    preload: tuple[str, ...] = ()
+    """Modules warm kernels import ahead (``course.toml``)."""
 
     @classmethod
     def for_assignment(cls, assignment_id: str) -> GradingTarget:
@@ -32,7 +34,7 @@ class GradingTarget:
             raise GraderError(f"{course.relative(tests_dir)} is missing: run `grader release {assignment.id}` first")
         datasets.require(assignment.data, course.data_dir)
         return cls(tests_dir, assignment.limits, assignment.kernel, assignment.files, course.root / "graded" / assignment.id, course,
-                   assignment.data)
+                   assignment.data, assignment.preload)
 
     @classmethod
     def for_tests_dir(cls, tests_dir: Path, support_files: tuple[Path, ...]) -> GradingTarget:

@@ -22,9 +22,9 @@ REPO = Path(__file__).resolve().parents[2]
 GRADER = Path(sys.executable).parent / "grader"
 
 
-def run_grader(*args: str, cwd: Path, timeout: float = 900) -> subprocess.CompletedProcess:
+def run_grader(*args: str, cwd: Path, timeout: float = 900, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run the installed ``grader`` console script, as a user would."""
-    return subprocess.run([str(GRADER), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([str(GRADER), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> str:
