@@ -26,6 +26,7 @@ case "$1" in
   info) echo 27.0.0 ;;
   image) {image} ;;
   run) case "$*" in *"--entrypoint python"*) {probe} ;; *) echo 'docker: Error response from daemon: failed to create task' >&2; exit 125 ;; esac ;;
+  container) echo 'Error: No such container' >&2; exit 1 ;;
 esac
 """
 
