@@ -59,3 +59,23 @@ def test_a_grading_process_that_dies_fails_its_request_and_is_replaced(job: Clus
         assert pool.call("problem_here", job) == ""  # a new process took its place
     finally:
         pool.close()
+
+
+def test_a_grading_process_reply_is_json_text_never_a_pickle():
+    """The grading process has run submissions: what it sends back is read as JSON text, and anything else
+    (a pickle, a non-string value) is a dead process, not an object loaded into the worker."""
+    import io
+    import json
+
+    from autograder.cluster.process import _read_reply, _write_frame
+
+    def frame(data: bytes) -> io.BytesIO:
+        stream = io.BytesIO()
+        _write_frame(stream, data)
+        stream.seek(0)
+        return stream
+
+    assert _read_reply(frame(json.dumps(["ok", "{}"]).encode())) == ("ok", "{}")
+    for bad in (pickle.dumps(("ok", "{}")), json.dumps(["ok", {"a": 1}]).encode(), json.dumps(["maybe", ""]).encode()):
+        with pytest.raises(GradingProcessDied):
+            _read_reply(frame(bad))

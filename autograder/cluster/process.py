@@ -3,14 +3,16 @@
 A Dask worker runs under a nanny as a daemonic process, which ``multiprocessing`` forbids
 to have children; and grading needs a main thread of its own (signals). So a worker
 starts plain ``python -m autograder.cluster.process`` processes and talks to them over
-their stdin and stdout: length-prefixed pickles, between two halves of the same
-grader, never anything a submission writes (the grading process's own stdout goes to
-stderr, its stdin to ``/dev/null``).
+their stdin and stdout, in length-prefixed frames: requests are the worker's own job
+(pickled), replies are JSON text (a result, or why it failed), since the grading process
+has run submissions' code nearby and the worker unpickles nothing from it. The grading
+process's own stdout goes to stderr, its stdin to ``/dev/null``.
 """
 
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import pickle
 import queue
@@ -27,13 +29,12 @@ class GradingProcessDied(RuntimeError):
     """The grading process exited mid-request (killed, out of memory): the grader's failure, not the student's."""
 
 
-def _send(stream: IO[bytes], payload: Any) -> None:
-    data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+def _write_frame(stream: IO[bytes], data: bytes) -> None:
     stream.write(len(data).to_bytes(_HEADER, "big") + data)
     stream.flush()
 
 
-def _receive(stream: IO[bytes]) -> Any:
+def _read_frame(stream: IO[bytes]) -> bytes:
     header = stream.read(_HEADER)
     if len(header) < _HEADER:
         raise EOFError
@@ -41,7 +42,19 @@ def _receive(stream: IO[bytes]) -> Any:
     data = stream.read(size)
     if len(data) < size:
         raise EOFError
-    return pickle.loads(data)  # written by the other half of this grader, over a private pipe
+    return data
+
+
+def _read_reply(stream: IO[bytes]) -> tuple[str, str]:
+    """A reply is JSON, ``["ok" | "error", text]``: the grading process has run submissions, so the worker takes
+    only text from it, never an object to unpickle."""
+    try:
+        status, value = json.loads(_read_frame(stream))
+    except (ValueError, TypeError) as exc:
+        raise GradingProcessDied("the grading process sent a malformed reply") from exc
+    if status not in ("ok", "error") or not isinstance(value, str):
+        raise GradingProcessDied("the grading process sent a malformed reply")
+    return status, value
 
 
 class GradingProcess:
@@ -49,11 +62,11 @@ class GradingProcess:
         self.process = subprocess.Popen([sys.executable, "-m", "autograder.cluster.process"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, start_new_session=False)
 
-    def call(self, function: str, *args: Any) -> Any:
+    def call(self, function: str, *args: Any) -> str:
         assert self.process.stdin is not None and self.process.stdout is not None
         try:
-            _send(self.process.stdin, (function, args))
-            status, value = _receive(self.process.stdout)
+            _write_frame(self.process.stdin, pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL))
+            status, value = _read_reply(self.process.stdout)
         except (EOFError, BrokenPipeError, OSError) as exc:
             self.close()
             raise GradingProcessDied(f"the grading process exited ({self.process.returncode})") from exc
@@ -82,7 +95,7 @@ class GradingPool:
         self.started = 0
         self.lock = threading.Lock()
 
-    def call(self, function: str, *args: Any) -> Any:
+    def call(self, function: str, *args: Any) -> str:
         process = self._take()
         try:
             value = process.call(function, *args)
@@ -131,14 +144,15 @@ def main() -> None:
 
     while True:
         try:
-            function, args = _receive(requests)
+            # The request comes from this process's parent, the worker, which built the job: its own data.
+            function, args = pickle.loads(_read_frame(requests))
         except EOFError:
             return
         try:
-            reply = ("ok", getattr(worker, function)(*args))
+            reply = ["ok", str(getattr(worker, function)(*args))]
         except Exception as exc:  # reported to the task, which the client records as the grader's failure
-            reply = ("error", f"{type(exc).__name__}: {exc}")
-        _send(replies, reply)
+            reply = ["error", f"{type(exc).__name__}: {exc}"]
+        _write_frame(replies, json.dumps(reply).encode())
 
 
 if __name__ == "__main__":
