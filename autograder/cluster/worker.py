@@ -23,7 +23,7 @@ from ..grade.engine import grade_submission
 from ..grade.kernels import KernelSupply
 from ..grade.setup import GradingSetup, grading_setup
 from ..grade.submissions import Submission
-from ..sandbox import select_isolation
+from ..sandbox import Isolation, select_isolation
 from .job import DATA_DIR_ENV, ClusterJob, package_fingerprint
 from .process import GradingPool
 
@@ -80,16 +80,16 @@ def grade_here(job: ClusterJob, name: str, notebook: bytes) -> str:
 
 def _setup_for(job: ClusterJob) -> GradingSetup:
     if job.key not in _setups:
-        problem = problem_here(job)
-        if problem:
-            raise GraderError(problem)
+        try:
+            backend = _backend_if_ready(job)
+        except GraderError as exc:
+            raise GraderError(f"on {socket.gethostname()}: {exc}") from None
         support = tempfile.TemporaryDirectory(prefix="grader-support-")
         for relative, content in job.support_files:
             target = Path(support.name) / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
         tops = sorted({Path(support.name) / relative.split("/")[0] for relative, _ in job.support_files})
-        backend = select_isolation(job.isolation, job.require_isolation, job.docker_image)
         setup = grading_setup(job.suite, backend, limits=job.limits, kernel_name=job.kernel_name,
                               data_dir=_data_dir(job), support_files=tops, preload=job.preload)
         _setups[job.key] = (setup, support)
@@ -103,17 +103,21 @@ def _data_dir(job: ClusterJob) -> Path | None:
 
 def problem_here(job: ClusterJob) -> str:
     """What stops this machine from grading ``job``, in one line, or ''."""
-    host = socket.gethostname()
-    if package_fingerprint() != job.package:
-        return (f"on {host}: grader {package_fingerprint()} is installed, the client runs {job.package}; "
-                "install the same version of the course's grader on every worker")
-    data_dir = _data_dir(job)
     try:
-        if job.datasets:
-            if data_dir is None or not data_dir.is_dir():
-                raise GraderError(f"no course data at {data_dir} (set {DATA_DIR_ENV} on the worker to where it is)")
-            datasets.require(job.datasets, data_dir)
-        select_isolation(job.isolation, job.require_isolation, job.docker_image)
+        _backend_if_ready(job)
     except GraderError as exc:
-        return f"on {host}: {exc}"
+        return f"on {socket.gethostname()}: {exc}"
     return ""
+
+
+def _backend_if_ready(job: ClusterJob) -> Isolation:
+    """The sandbox backend ``job`` asks for, once this machine has the client's grader and the datasets."""
+    if package_fingerprint() != job.package:
+        raise GraderError(f"grader {package_fingerprint()} is installed, the client runs {job.package}; "
+                          "install the same version of the course's grader on every worker")
+    data_dir = _data_dir(job)
+    if job.datasets:
+        if data_dir is None or not data_dir.is_dir():
+            raise GraderError(f"no course data at {data_dir} (set {DATA_DIR_ENV} on the worker to where it is)")
+        datasets.require(job.datasets, data_dir)
+    return select_isolation(job.isolation, job.require_isolation, job.docker_image)
