@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine:
 #   make demo   venv + install + data, release every assignment, grade the samples
-#               (results in graded/<id>/: grades.csv, results/, feedback/, report.html, gradebook.csv)
+#               (results in graded/<id>/: grades.csv, results/, feedback/, report.html, gradebook.csv,
+#               manual/: the TAs' pages and scores file for the manual questions)
 #   make test   the same set-up, then ruff, mypy and the whole test suite
 #   make lint   ruff and mypy only
 #   make docker a Docker engine (root: Debian's docker.io) and the grading image (part of setup)
@@ -48,6 +49,7 @@ demo: setup
 			echo "==> Grading the sample submissions of $$id (grader grade $$id tests/submissions/$$id --isolation $$isolation)"; \
 			$(BIN)/grader grade $$id tests/submissions/$$id --isolation $$isolation || exit 1; \
 			$(BIN)/grader report $$id || exit 1; \
+			$(BIN)/grader manual $$id tests/submissions/$$id || exit 1; \
 		fi; \
 	done
 

@@ -319,6 +319,12 @@ def new(assignment, title):
     course.toml. `grader release ASSIGNMENT` and `grader validate ASSIGNMENT` pass on
     it straight away; edit it from there.
 
+    The manual question (q2) shows how to write one: `manual: true` and its `points`
+    in the BEGIN QUESTION cell, the prompt as Markdown, then a BEGIN/END SOLUTION block
+    of Markdown holding a model answer and the rubric ("Rubric (1 point): ..."). The
+    release keeps the prompt and gives students an answer cell; the solution block, and
+    so the rubric, reaches only the graders' pages of `grader manual`.
+
     \b
     Example:
       grader new hw06 --title "Convolutional networks"
@@ -332,6 +338,7 @@ def new(assignment, title):
                f"{course.relative(made.mutants[0].parent)}/ and {len(made.equivalents)} equivalents in "
                f"{course.relative(made.equivalents[0].parent)}/; added {assignment} to course.toml")
     click.echo(f"next: grader release {assignment} && grader validate {assignment}")
+    click.echo(f"later: grader manual {assignment} SUBMISSIONS... collects the answers to its manual questions for TAs")
 
 
 @main.command()
@@ -372,7 +379,9 @@ def gradescope(assignment, output):
 @click.option("--lms", type=click.Choice(LMS_PRESETS), default=LMS_PRESETS[0], show_default=True,
               help="Gradebook layout: generic CSV, or Canvas's gradebook import format.")
 @click.option("--screenshot", is_flag=True, help="Also save report.png, taken by headless Chromium.")
-def report(assignment, results_dir, output_dir, lms, screenshot):
+@click.option("--manual", "manual_scores", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Merge the TAs' scores for the questions graded by hand (the scores.csv `grader manual` wrote).")
+def report(assignment, results_dir, output_dir, lms, screenshot, manual_scores):
     """Write report.html and an LMS gradebook from ASSIGNMENT's grading results.
 
     \b
@@ -382,23 +391,108 @@ def report(assignment, results_dir, output_dir, lms, screenshot):
     gradebook.csv      student, total, max_score, one column per question
                        (--lms canvas: gradebook-canvas.csv, Canvas's import format)
 
+    With --manual SCORES.csv, the questions graded by hand count in every total, a
+    question not graded yet reads "pending" (and the submission's total stays blank),
+    and the TAs' comments go into each student's feedback file. The scores file is
+    checked first: every problem is listed, and nothing is merged until it is clean.
+
     \b
     Examples:
       grader report hw03
       grader report hw03 --results /tmp/graded --lms canvas
+      grader report hw03 --manual graded/hw03/manual/scores.csv --lms canvas
     """
     from .course import load_course
     from .report.builder import write_report
+    from .report.statistics import load_results
 
     course = load_course()
     target = course.assignment(assignment)
     results_dir = results_dir or course.root / "graded" / target.id
-    written = write_report(results_dir, output_dir or results_dir, f"{target.id}: {target.title}", lms)
+    scores = None
+    if manual_scores is not None:
+        from .manual.questions import load_manual_assignment
+        from .manual.scores import read_scores
+
+        graded = {r.submission for r in load_results(results_dir)}
+        scores = read_scores(manual_scores, load_manual_assignment(course, target), graded)
+    written = write_report(results_dir, output_dir or results_dir, f"{target.id}: {target.title}", lms, scores)
     click.echo(f"{target.id}: report of {written.submissions} submissions: {written.html} ; gradebook: {written.gradebook}")
+    if scores is not None:
+        click.echo(f"{target.id}: manual scores merged; submissions with a question pending: {written.pending} "
+                   "(their totals stay blank)" if written.pending else f"{target.id}: manual scores merged, none pending")
     if screenshot:
         from .report.screenshot import screenshot as take_screenshot
 
         click.echo(f"{target.id}: screenshot: {take_screenshot(written.html, written.html.with_suffix('.png'))}")
+
+
+@main.command()
+@click.argument("assignment")
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The grading workspace (default: graded/<assignment>/manual/).")
+@click.option("--anonymous", is_flag=True, help="Show answers under stable pseudonyms; names appear only in scores.csv.")
+def manual(assignment, submissions, output_dir, anonymous):
+    """Collect the answers to ASSIGNMENT's manual questions into a grading workspace.
+
+    SUBMISSION is a .ipynb file or a directory searched recursively for them. An
+    answer is every cell between the question's prompt and the next cell of the
+    release, with its outputs and images, as the student left it; nothing is run.
+
+    \b
+    <question>.html    one page per question: the prompt, the rubric from the master,
+                       then each submission's answer (marked missing or placeholder
+                       where the student wrote nothing); for graders only
+    index.html         the questions, with how many answers are written
+    scores.csv         submission, [pseudonym,] <question>, <question>_comment, ...;
+                       the (maximum) row gives each question's points. Fill it in and
+                       run `grader report ASSIGNMENT --manual scores.csv`. Run again
+                       with new submissions: the scores already entered are kept.
+
+    \b
+    Examples:
+      grader manual hw03 submissions/hw03/
+      grader manual hw03 submissions/hw03/ --anonymous --output /tmp/hw03-manual
+    """
+    from .course import load_course
+    from .manual.workspace import write_workspace
+
+    course = load_course()
+    target = course.assignment(assignment)
+    output_dir = output_dir or course.root / "graded" / target.id / "manual"
+    workspace = write_workspace(course, target, list(submissions), output_dir, anonymous)
+    click.echo(f"{target.id}: {workspace.submissions} submissions, {len(workspace.pages)} manual questions: "
+               f"{workspace.directory / 'index.html'}")
+    click.echo(f"{target.id}: scores file {workspace.scores}" + (f" ({workspace.kept} entered scores and comments kept)"
+                                                                  if workspace.kept else ""))
+    if workspace.unanswered:
+        click.echo(f"{target.id}: {workspace.unanswered} answers are missing or still the release's placeholder (marked on the pages)")
+
+
+@main.command()
+@click.argument("assignment")
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the PDFs go (default: graded/<assignment>/pdf/).")
+def pdf(assignment, submissions, output_dir):
+    """Print each submission's manual answers as a PDF, for a Gradescope PDF assignment.
+
+    One PDF per submission (named as grader grade names it): each manual question
+    starts a new page headed by its name, with its prompt and the student's answer,
+    never the rubric. Printed by headless Chromium.
+
+    \b
+    Example:
+      grader pdf hw03 submissions/hw03/ --output /tmp/hw03-pdfs
+    """
+    from .course import load_course
+    from .manual.pdf import write_pdfs
+
+    course = load_course()
+    target = course.assignment(assignment)
+    printed = write_pdfs(course, target, list(submissions), output_dir or course.root / "graded" / target.id / "pdf")
+    click.echo(f"{target.id}: {len(printed.files)} PDFs in {printed.directory}")
 
 
 @main.command()

@@ -98,6 +98,9 @@ def test_results_are_valid_scored_and_keep_hidden_tests_hidden(runs, released_co
     assert hidden and all(t["visibility"] == "after_published" for t in hidden)
     assert all(t["output"] in ("hidden test passed", "hidden test failed") for t in hidden)
     assert all(t["visibility"] == "visible" for t in results["tests"] if t not in hidden)
+    manual = json.loads((root / "source" / "config.json").read_text())["manual"]
+    assert len(manual) == 2 and all(points > 0 for points in manual.values())  # every assignment has two
+    assert f"**Graded separately by course staff:** {', '.join(f'{q} ({p:g} points)' for q, p in manual.items())}" in results["output"]
     # no hidden test's code anywhere a student could see it (results.json is what Gradescope shows)
     bundle = read_tests_dir(released_course / "dist" / assignment / "tests")
     assert find_hidden_test_leaks(bundle, [root / "results"]) == []

@@ -35,6 +35,11 @@ def test_new_then_release_then_validate(course: Path):
     row = next(line.split() for line in validated.stdout.splitlines() if line.strip().startswith("q1"))
     assert row[:7] == ["q1", "3", "3/3", "0/3", "2/2", "2/2", "3/3"], validated.stdout  # mutants caught, equivalents kept
     assert "WARN" not in validated.stdout
+    # its manual question is ready for TAs: the release's own notebook has the placeholder, the page the rubric
+    collected = run_grader("manual", "demo", "assignments/demo/demo.ipynb", "--output", "manual", cwd=course)
+    assert collected.returncode == 0, collected.stderr
+    page = (course / "manual" / "q2.html").read_text()
+    assert "Rubric (1 point)" in page and "<span class='status placeholder'>" in page
 
 
 def test_new_refuses_what_exists_or_is_invalid(course: Path):

@@ -13,6 +13,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import nbformat
 from helpers import REPO, ok_test_file
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -97,6 +98,7 @@ def test_the_zip_pins_its_course_lock_and_falls_back_to_what_is_installed(tmp_pa
     root = tmp_path / "course"
     (root / "dist" / "a1" / "tests").mkdir(parents=True)
     (root / "dist" / "a1" / "tests" / "q1.py").write_text(ok_test_file("q1", (">>> 1\n1\n", False)))
+    nbformat.write(nbformat.v4.new_notebook(), root / "a1.ipynb")  # the master (the zip names its manual questions: none)
     course = Course(root=root, name="tiny", data_dir=root / "data",
                     assignments=(Assignment(id="a1", title="one", master=root / "a1.ipynb"),))
 

@@ -3,7 +3,7 @@
 # Idempotent and quick when they are already installed; explains itself otherwise.
 set -euo pipefail
 
-packages=(bubblewrap dataset-fashion-mnist chromium)  # chromium: the report's browser test
+packages=(bubblewrap dataset-fashion-mnist chromium poppler-utils)  # chromium: the reports and PDFs; poppler-utils: pdftotext, to check the PDFs
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

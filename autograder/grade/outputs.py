@@ -15,7 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .results import STUDENT_VISIBLE_PROBLEMS, SubmissionResult
+from .results import STUDENT_VISIBLE_PROBLEMS, ManualMark, SubmissionResult
 from .scoring import natural_key
 
 _UMASK = os.umask(0)
@@ -68,7 +68,8 @@ def grades_csv(results: list[SubmissionResult], questions: list[str]) -> str:
     return buffer.getvalue()
 
 
-def feedback_markdown(result: SubmissionResult) -> str:
+def feedback_markdown(result: SubmissionResult, manual: list[ManualMark] | None = None) -> str:
+    """The student's feedback; ``manual``: the TAs' marks for the questions graded by hand, merged into the score."""
     lines = [f"# Feedback: {result.submission}", ""]
     if result.status == "error":
         lines += [f"**This submission could not be graded:** {result.error}", "", f"Score: 0 / {_number(result.max_score)}", ""]
@@ -77,7 +78,7 @@ def feedback_markdown(result: SubmissionResult) -> str:
         lines += ["**Not graded yet:** the grader failed on this submission (not because of your notebook); "
                   "course staff will grade it again.", ""]
         return "\n".join(lines)
-    lines += [f"**Score: {_number(result.score)} / {_number(result.max_score)}**", ""]
+    lines += [_score_line(result, manual or []), ""]
     if result.timed_out:
         lines += ["Your notebook ran past the time limit; questions not tested by then score 0.", ""]
     for problem in result.problems:
@@ -109,7 +110,26 @@ def feedback_markdown(result: SubmissionResult) -> str:
             possible = sum(c.max_score for c in hidden)
             lines.append(f"- hidden tests: {passed} of {len(hidden)} passed ({_number(points)} / {_number(possible)} points)")
         lines.append("")
+    if manual:
+        lines += ["## Graded by hand", ""]
+        for by_hand in manual:
+            marked = "pending (not graded yet)" if by_hand.score is None else f"{_number(by_hand.score)} / {_number(by_hand.max_score)}"
+            lines.append(f"- {by_hand.question}: {marked}" + (f". {by_hand.comment}" if by_hand.comment else ""))
+        lines.append("")
     return "\n".join(lines)
+
+
+def _score_line(result: SubmissionResult, manual: list[ManualMark]) -> str:
+    autograded = f"{_number(result.score)} / {_number(result.max_score)}"
+    if not manual:
+        return f"**Score: {autograded}**"
+    by_hand = sum(m.max_score for m in manual)
+    pending = [m.question for m in manual if m.score is None]
+    if pending:
+        return f"**Autograded score: {autograded}.** Graded by hand ({_number(by_hand)} points): {', '.join(pending)} pending."
+    marked = sum(m.score for m in manual if m.score is not None)
+    return (f"**Score: {_number(result.score + marked)} / {_number(result.max_score + by_hand)}** "
+            f"(autograded {autograded}, graded by hand {_number(marked)} / {_number(by_hand)})")
 
 
 def _number(value: float) -> str:

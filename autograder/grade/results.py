@@ -32,6 +32,17 @@ ProblemKind = Literal[
 STUDENT_VISIBLE_PROBLEMS: tuple[ProblemKind, ...] = ("cell_timeout", "kernel_died", "cell_stuck", "output_truncated", "submission_timeout")
 ProbeStatus = Literal["ok", "timeout", "died", "error", "not_run"]
 
+@dataclass(frozen=True)
+class ManualMark:
+    """A TA's score for one manual question of one submission (``grader report --manual``)."""
+
+    question: str
+    max_score: float
+    score: float | None
+    """None: not graded yet (pending), never 0."""
+    comment: str = ""
+
+
 KERNEL_RESULT_SCHEMA = {
     "type": "object",
     "required": ["request_id", "question", "cases", "tampered"],

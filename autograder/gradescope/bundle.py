@@ -24,6 +24,7 @@ from .. import data as datasets
 from ..course import Assignment, Course
 from ..errors import GraderError
 from ..grade.scoring import BESIDE_TESTS
+from ..manual.questions import manual_points
 from ..requirements import course_requirements
 
 _FIXED_TIME = (2026, 1, 1, 0, 0, 0)
@@ -43,6 +44,7 @@ def build_autograder_zip(course: Course, assignment: Assignment, output: Path) -
         "kernel": assignment.kernel,
         "limits": asdict(assignment.limits),
         "data": list(assignment.data),
+        "manual": manual_points(assignment),  # named in the feedback as graded separately
     }
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")

@@ -17,7 +17,8 @@ from ..grade.results import SubmissionResult
 RESULTS_SCHEMA = json.loads(resources.files(__package__).joinpath("results.schema.json").read_text(encoding="utf-8"))
 
 
-def gradescope_results(result: SubmissionResult, execution_time: float) -> dict:
+def gradescope_results(result: SubmissionResult, execution_time: float, manual: dict[str, float] | None = None) -> dict:
+    """``manual``: the questions graded by hand (name -> points), which the feedback names as graded separately."""
     tests = []
     for number, question in enumerate(result.questions, start=1):
         for index, case in enumerate(question.cases, start=1):
@@ -35,11 +36,19 @@ def gradescope_results(result: SubmissionResult, execution_time: float) -> dict:
     return {
         "score": result.score,
         "execution_time": round(execution_time, 2),
-        "output": feedback_markdown(result),
+        "output": feedback_markdown(result) + _graded_separately(manual or {}),
         "output_format": "md",
         "stdout_visibility": "hidden",
         "tests": tests,
     }
+
+
+def _graded_separately(manual: dict[str, float]) -> str:
+    if not manual:
+        return ""
+    listed = ", ".join(f"{name} ({points:g} points)" for name, points in manual.items())
+    return (f"\n**Graded separately by course staff:** {listed}. Those points are not in the score above; "
+            "they are added when course staff have graded them.\n")
 
 
 def failure_results(message: str, execution_time: float = 0.0) -> dict:

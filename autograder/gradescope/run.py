@@ -70,7 +70,7 @@ def grade(root: Path) -> dict:
         raise SubmissionProblem(result.error or "the notebook could not be run")
     if result.status != "graded":
         raise GraderError(result.error or "the grader failed")
-    return gradescope_results(result, time.monotonic() - started)
+    return gradescope_results(result, time.monotonic() - started, manual=config.get("manual", {}))
 
 
 def find_submission(folder: Path, assignment_id: str) -> Path:

@@ -25,6 +25,7 @@ _CELL_LEVEL_ONLY = re.compile(r"^#\s*(ASSIGNMENT CONFIG|(BEGIN|END)\s+(QUESTION|
 class Question:
     name: str
     manual: bool
+    points: float | None = None
     cells: list[int] = field(default_factory=list)
     """Indices of the cells between the question's BEGIN and END markers."""
     test_cells: list[int] = field(default_factory=list)
@@ -74,7 +75,8 @@ def scan_questions(notebook, label: str = "notebook") -> list[Question]:
         marker = re.sub(r"\s+", " ", head.upper())
         if marker.startswith("# BEGIN QUESTION"):
             config = _question_config(cell, index, label)
-            current = Question(name=str(config.get("name", f"question-at-cell-{index + 1}")), manual=bool(config.get("manual", False)))
+            current = Question(name=str(config.get("name", f"question-at-cell-{index + 1}")),
+                               manual=bool(config.get("manual", False)), points=_points(config.get("points")))
             questions.append(current)
             continue
         if marker.startswith("# END QUESTION"):
@@ -90,6 +92,17 @@ def scan_questions(notebook, label: str = "notebook") -> list[Question]:
         elif in_tests and cell.cell_type == "code" and cell_source(cell).strip():
             current.test_cells.append(index)
     return questions
+
+
+def _points(value) -> float | None:
+    """A question's total points: a number, or a list of per-case points (otter allows both)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, list) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        return float(sum(value))
+    return None
 
 
 def _question_config(cell, index: int, label: str) -> dict:

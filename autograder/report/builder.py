@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..grade.outputs import write_atomically
+from ..grade.outputs import feedback_markdown, write_atomically
+from ..manual.scores import ManualScores
 from .gradebook import gradebook_csv
 from .html import report_html
 from .statistics import compute_stats, load_results
@@ -16,12 +17,20 @@ class ReportFiles:
     html: Path
     gradebook: Path
     submissions: int
+    pending: int = 0
+    """Submissions with a manual question not graded yet (no total in the gradebook)."""
 
 
-def write_report(results_dir: Path, output_dir: Path, title: str, lms: str = "generic") -> ReportFiles:
-    stats = compute_stats(load_results(results_dir))
+def write_report(results_dir: Path, output_dir: Path, title: str, lms: str = "generic",
+                 manual: ManualScores | None = None) -> ReportFiles:
+    """``manual``: the TAs' scores (already checked against the results), merged into totals and feedback."""
+    stats = compute_stats(load_results(results_dir), manual)
     html_path = output_dir / "report.html"
     gradebook_path = output_dir / ("gradebook-canvas.csv" if lms == "canvas" else "gradebook.csv")
     write_atomically(html_path, report_html(stats, title, results_dir / "feedback", html_path))
     write_atomically(gradebook_path, gradebook_csv(stats, title, lms))
-    return ReportFiles(html_path, gradebook_path, len(stats.results))
+    if manual is not None:
+        for result in stats.results:
+            stem = result.submission.replace("/", "__")
+            write_atomically(results_dir / "feedback" / f"{stem}.md", feedback_markdown(result, manual.marks(result.submission)))
+    return ReportFiles(html_path, gradebook_path, len(stats.results), len(stats.pending))

@@ -20,7 +20,7 @@ table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: 0.25rem 0.7rem; text-align: left; }
 th { background: #f5f5f5; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 img.chart { max-width: 100%; border: 1px solid #eee; margin: 0.5rem 0; }
-.hidden { color: #c2703d; }
+.hidden { color: #c2703d; } .manual { color: #3b6ea5; } .pending { color: #a05018; }
 """
 
 _LOAD_CHECK = """
@@ -51,14 +51,20 @@ def report_html(stats: CourseworkStats, title: str, feedback_dir: Path, report_p
         _card("median", f"{median:g} / {stats.max_score:g}"),
         _card("full marks", str(sum(t >= stats.max_score - 1e-9 for t in totals))),
         _card("with problems", str(len(stats.with_problems))),
+        *([_card("manual grading pending", str(len(stats.pending)))] if stats.manual else []),
         "</div>",
+        _manual_note(stats),
         "<h2>Scores</h2>",
         _chart(charts.score_histogram(stats), "Histogram of total scores"),
         "<h2>Questions</h2>",
         _chart(charts.question_scores(stats), "Mean and distribution of each question's score"),
-        "<table><tr><th>question</th><th>points</th><th>mean</th><th>full marks</th></tr>",
-        *(f"<tr><td>{e(q.name)}</td><td class='num'>{q.max_score:g}</td><td class='num'>{q.mean:.2f}</td>"
-          f"<td class='num'>{q.full_marks} / {len(q.scores)}</td></tr>" for q in stats.questions),
+        "<table><tr><th>question</th><th>points</th><th>mean</th><th>full marks</th>"
+        + ("<th>pending</th>" if stats.manual else "") + "</tr>",
+        *(f"<tr><td>{e(q.name)}{' <span class=manual>(graded by hand)</span>' if q.manual else ''}</td>"
+          f"<td class='num'>{q.max_score:g}</td><td class='num'>{q.mean:.2f}</td>"
+          f"<td class='num'>{q.full_marks} / {len(q.scores)}</td>"
+          + (f"<td class='num'>{q.pending if q.manual else ''}</td>" if stats.manual else "") + "</tr>"
+          for q in stats.questions),
         "</table>",
         "<h2>Tests, most failed first</h2>",
         _chart(charts.test_pass_rates(stats), "Pass rate of the most failed tests"),
@@ -78,6 +84,19 @@ def report_html(stats: CourseworkStats, title: str, feedback_dir: Path, report_p
         f"<script>{_LOAD_CHECK}</script></body></html>",
     ]
     return "\n".join(parts)
+
+
+def _manual_note(stats: CourseworkStats) -> str:
+    """Whether totals include the questions graded by hand, and who is still waiting for them."""
+    if stats.manual is None:
+        return ""
+    names = ", ".join(q.name for q in stats.manual.manual.questions)
+    note = (f"<p>Totals include the questions graded by hand ({html.escape(names)}); the mean, median and histogram "
+            f"count the {len(stats.totals)} submissions with every question graded.</p>")
+    if stats.pending:
+        waiting = ", ".join(r.submission for r in stats.pending[:30]) + (" ..." if len(stats.pending) > 30 else "")
+        note += f"<p class='pending'>Pending (a question graded by hand has no score yet): {html.escape(waiting)}</p>"
+    return note
 
 
 def _problems_table(stats: CourseworkStats, feedback_dir: Path, report_path: Path) -> str:

@@ -10,6 +10,7 @@ from ..errors import GraderError
 from ..grade.outputs import load_result
 from ..grade.results import SubmissionResult
 from ..grade.scoring import natural_key
+from ..manual.scores import ManualScores
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,9 @@ class QuestionStats:
     name: str
     max_score: float
     scores: tuple[float, ...]
+    manual: bool = False
+    """Graded by hand (``grader report --manual``): ``scores`` holds the graded ones only."""
+    pending: int = 0
 
     @property
     def mean(self) -> float:
@@ -47,8 +51,26 @@ class CourseworkStats:
 
     results: list[SubmissionResult]
     max_score: float
+    """Every question's points: the autograded ones, plus the manual ones when their scores are merged."""
     questions: list[QuestionStats] = field(default_factory=list)
     tests: list[TestStats] = field(default_factory=list)
+    manual: ManualScores | None = None
+
+    def total(self, result: SubmissionResult) -> float | None:
+        """The submission's total, or None when it has none yet: the grader failed, or a manual question is pending."""
+        if result.status == "failed":
+            return None
+        if self.manual is None:
+            return result.score
+        by_hand = self.manual.total(result.submission)
+        return None if by_hand is None else result.score + by_hand
+
+    @property
+    def pending(self) -> list[SubmissionResult]:
+        """Submissions with a manual question not graded yet."""
+        if self.manual is None:
+            return []
+        return [r for r in self.results if r.status != "failed" and self.manual.pending(r.submission)]
 
     @property
     def graded(self) -> list[SubmissionResult]:
@@ -56,7 +78,7 @@ class CourseworkStats:
 
     @property
     def totals(self) -> list[float]:
-        return [r.score for r in self.results if r.status != "failed"]
+        return [total for r in self.results if (total := self.total(r)) is not None]
 
     @property
     def with_problems(self) -> list[SubmissionResult]:
@@ -79,15 +101,28 @@ def load_results(results_dir: Path) -> list[SubmissionResult]:
     return sorted(results, key=lambda r: natural_key(r.submission))
 
 
-def compute_stats(results: list[SubmissionResult]) -> CourseworkStats:
-    max_score = max(r.max_score for r in results)
-    stats = CourseworkStats(results, max_score)
+def _manual_question_stats(results: list[SubmissionResult], manual: ManualScores) -> list[QuestionStats]:
+    marked = [mark for r in results if r.status != "failed" for mark in manual.marks(r.submission)]
+    found = []
+    for spec in manual.manual.questions:
+        marks = [m for m in marked if m.question == spec.name]
+        scores = tuple(m.score for m in marks if m.score is not None)
+        found.append(QuestionStats(spec.name, spec.points, scores, manual=True, pending=len(marks) - len(scores)))
+    return found
+
+
+def compute_stats(results: list[SubmissionResult], manual: ManualScores | None = None) -> CourseworkStats:
+    max_score = max(r.max_score for r in results) + (manual.manual.max_points if manual else 0.0)
+    stats = CourseworkStats(results, max_score, manual=manual)
     graded = [r for r in results if r.status == "graded"]
     names = list(dict.fromkeys(q.name for r in results for q in r.questions))
     for name in names:
         found = [(r.status, q) for r in results for q in r.questions if q.name == name]
         scores = tuple(q.score for status, q in found if status != "failed")  # a grader failure is no score, not 0
         stats.questions.append(QuestionStats(name, max(q.max_score for _, q in found), scores))
+    if manual is not None:
+        stats.questions += _manual_question_stats(results, manual)
+        stats.questions.sort(key=lambda q: natural_key(q.name))
     cases: dict[str, TestStats] = {}
     for result in graded:
         for question in result.questions:
