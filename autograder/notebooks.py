@@ -32,7 +32,7 @@ def read_notebook(path: Path, *, label: str | None = None) -> nbformat.NotebookN
         raise GraderError(f"{label}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:
         raise GraderError(f"{label}: JSON nested too deeply") from None
-    if not isinstance(raw, dict) or "cells" not in raw:
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
         raise GraderError(f"{label}: not a Jupyter notebook (no 'cells' list at the top level)")
     major = raw.get("nbformat")
     if major != 4:
@@ -42,6 +42,8 @@ def read_notebook(path: Path, *, label: str | None = None) -> nbformat.NotebookN
         nbformat.validate(notebook)
     except nbformat.ValidationError as exc:
         raise GraderError(f"{label}: invalid notebook ({exc.message})") from None
+    except Exception as exc:  # nbformat's own checks raise anything on hostile input (TypeError, AssertionError...)
+        raise GraderError(f"{label}: invalid notebook ({type(exc).__name__}: {str(exc)[:200]})") from None
     return notebook
 
 

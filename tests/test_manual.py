@@ -150,11 +150,11 @@ def test_filled_scores_merge_into_the_report_and_gradebooks(assignment: str, tmp
     report = (out / "report.html").read_text()
     assert "graded by hand" in report and f"Pending (a question graded by hand has no score yet): {pending_one}" in report
     assert f"{full:g}" in report
-    feedback = (tmp_path / "graded" / "feedback" / f"{samples[0]}.md").read_text()
+    feedback = (out / "feedback" / f"{samples[0]}.md").read_text()  # beside the report (in place by default)
     assert "## Graded by hand" in feedback and "Clear and quotes the numbers." in feedback
     assert f"**Score: {expected[samples[0]]:g} / {full:g}**" in feedback
-    assert "pending (not graded yet)" in (tmp_path / "graded" / "feedback" / f"{pending_one}.md").read_text()
-    for path in (tmp_path / "graded" / "feedback").glob("*.md"):
+    assert "pending (not graded yet)" in (out / "feedback" / f"{pending_one}.md").read_text()
+    for path in (out / "feedback").glob("*.md"):
         assert all(rubric_sentence(assignment, q.name) not in words(path.read_text()) for q in manual.questions)
 
 
@@ -229,29 +229,29 @@ def test_answers_are_found_however_the_student_left_the_notebook():
         "display_data", data={"image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg==",
                               "text/plain": "<Figure>"})])
     extended.cells[start + 2:start + 2] = [figure, nbformat.v4.new_markdown_cell("And a second thought.")]
-    answer = find_answer(extended.cells, q12, manual.release_cells)
+    answer = find_answer(extended.cells, q12, manual.stops)
     assert answer.status == "answered" and len(answer.cells) == 3
     assert answer.cells[2].source == "And a second thought."
 
     gone = nbformat.from_dict(base)  # the answer cell deleted
     del gone.cells[start + 1]
-    assert find_answer(gone.cells, q12, manual.release_cells).status == MISSING
+    assert find_answer(gone.cells, q12, manual.stops).status == MISSING
 
     no_prompt = nbformat.from_dict(base)  # the prompt deleted too
     del no_prompt.cells[start]
-    missing = find_answer(no_prompt.cells, q12, manual.release_cells)
+    missing = find_answer(no_prompt.cells, q12, manual.stops)
     assert missing.status == MISSING and "prompt is not in this notebook" in missing.note
 
     in_prompt = nbformat.from_dict(base)  # written into the prompt cell, placeholder left below
     in_prompt.cells[start].source += "\n\nMy answer: the classes overlap."
     in_prompt.cells[start + 1].source = "_Type your answer here, replacing this text._"
-    edited = find_answer(in_prompt.cells, q12, manual.release_cells)
+    edited = find_answer(in_prompt.cells, q12, manual.stops)
     assert edited.status == "answered" and "prompt cell was edited" in edited.note
     assert "the classes overlap" in edited.cells[0].source
 
     blank = nbformat.from_dict(base)
     blank.cells[start + 1].source = "_Type your answer here, replacing this text._"
-    assert find_answer(blank.cells, q12, manual.release_cells).status == PLACEHOLDER
+    assert find_answer(blank.cells, q12, manual.stops).status == PLACEHOLDER
 
 
 def test_a_broken_notebook_is_listed_with_its_answers_missing(tmp_path: Path):
@@ -349,3 +349,80 @@ def test_pdfs_start_each_question_on_a_page_of_its_own(assignment: str, tmp_path
         for question, answer in by_question.items():
             assert words(answer) in document, (sample, question)
             assert rubric_sentence(assignment, question) not in document
+
+
+def test_an_answer_ends_only_where_the_release_locks_a_cell():
+    """A prompt over several cells, and an answer holding a copy of an unlocked release cell (an import, a plot)."""
+    from autograder.manual.questions import ManualQuestion
+
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    question = ManualQuestion("q3", 2.0, "Look at the plot.\n\nWhy does it bend?", "Rubric.", "Why does it bend?",
+                              ("Type your answer here, replacing this text.",))
+    stops = frozenset({"Look at the plot.", "Why does it bend?", "## Next part", 'grader.check("q4")'})
+    cells = [md("<!-- BEGIN QUESTION -->\n\nLook at the plot."), md("Why does it bend?"),
+             md("Part one."), code("import numpy as np"), md("Part two."),
+             md("<!-- END QUESTION -->\n\n## Next part"), md("Not the answer.")]
+    answer = find_answer(cells, question, stops)
+    assert answer.status == "answered" and [c.source for c in answer.cells] == ["Part one.", "import numpy as np", "Part two."]
+    del cells[5]  # the END marker cell deleted: the answer still stops at the next locked cell
+    cells.insert(5, code('grader.check("q4")'))
+    assert [c.source for c in find_answer(cells, question, stops).cells] == ["Part one.", "import numpy as np", "Part two."]
+
+
+@pytest.mark.parametrize("text", ['{"cells": null, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+                                  '{"cells": [1], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+                                  '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": "5"}'])
+def test_malformed_notebooks_are_missing_answers_not_a_crash(text: str, tmp_path: Path):
+    from autograder.manual.answers import read_answers
+
+    manual = load_manual_assignment(COURSE, COURSE.assignment("hw01"))
+    path = tmp_path / "doe'john<b>_12345_hw01.ipynb"
+    path.write_text(text)
+    answers = read_answers(path, manual)
+    assert {a.status for a in answers.values()} == {MISSING}
+    assert all("could not be read" in a.note and "doe" not in a.note for a in answers.values())  # no name: may be anonymised
+
+
+def test_rerunning_the_workspace_carries_every_entered_cell_or_stops(tmp_path: Path):
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    for sample in ("correct", "unclipped_log"):
+        shutil.copy(SAMPLES / "hw01" / f"{sample}.ipynb", folder / f"{sample}.ipynb")
+    workspace = tmp_path / "ws"
+    assert run_grader("manual", "hw01", str(folder), "--output", str(workspace), cwd=REPO).returncode == 0
+    scores = workspace / "scores.csv"
+    # as a spreadsheet saves it: spaces around names and headers, empty trailing columns, a BOM, CRLF
+    scores.write_text("\ufeffsubmission , q12,q12_comment ,q14,q14_comment,,\r\n(maximum),3,,2,,,\r\n"
+                      'correct ,2.5,"Good, ""mostly"".",2,,,\r\nunclipped_log,,,1,,,\r\n', encoding="utf-8")
+    again = run_grader("manual", "hw01", str(folder), "--output", str(workspace), cwd=REPO)
+    assert again.returncode == 0, again.stderr
+    assert "(4 entered scores and comments kept)" in again.stdout
+    rows = {r["submission"]: r for r in csv.DictReader(scores.open())}
+    assert rows["correct"]["q12"] == "2.5" and rows["correct"]["q12_comment"] == 'Good, "mostly".'
+    assert rows["unclipped_log"]["q14"] == "1" and (workspace / "scores.csv.previous").is_file()
+
+    scores.write_text("submission,q12,q12_comment,q14,q14_comment,grader\n(maximum),3,,2,,\ncorrect,2.5,,2,,TA Kim\n")
+    kept = scores.read_text()
+    refused = run_grader("manual", "hw01", str(folder), "--output", str(workspace), cwd=REPO)
+    assert refused.returncode == 1 and "column 'grader' has no place in the new scores file" in refused.stderr
+    assert scores.read_text() == kept  # untouched
+
+
+def test_scores_file_quirks_are_refused_not_misread(tmp_path: Path):
+    graded_batch("hw01", tmp_path / "graded")
+    scores = tmp_path / "scores.csv"
+    scores.write_text('submission,q12,q12_comment,q14,q14_comment\ncorrect,1,"unclosed quote,2,\nunclipped_log,1_0,,1,\n')
+    quote = run_grader("report", "hw01", "--results", str(tmp_path / "graded"), "--manual", str(scores), cwd=REPO)
+    assert quote.returncode == 1 and "not a readable CSV file" in quote.stderr and "Traceback" not in quote.stderr
+    scores.write_text("submission,q12,q12_comment,q14,q14_comment\nunclipped_log,1_0,,1,\n")
+    underscore = run_grader("report", "hw01", "--results", str(tmp_path / "graded"), "--manual", str(scores), cwd=REPO)
+    assert "q12 = '1_0' is not a number" in underscore.stderr
+
+
+def test_an_unreadable_submission_gets_its_manual_marks_in_its_feedback(tmp_path: Path):
+    from autograder.grade.outputs import feedback_markdown
+    from autograder.grade.results import ManualMark
+
+    broken = SubmissionResult("dee", "dee.ipynb", "error", 0.0, 32.0, error="not valid JSON (line 1)")
+    text = feedback_markdown(broken, [ManualMark("q12", 3.0, 1.0, "Answered on paper."), ManualMark("q14", 2.0, 0.0)])
+    assert "could not be graded" in text and "Score: 1 / 37" in text and "Answered on paper." in text

@@ -47,6 +47,11 @@ def load_result(path: Path) -> SubmissionResult | None:
         return None
 
 
+def feedback_path(output_dir: Path, submission: str) -> Path:
+    """``feedback/<name>.md``, the name made safe as a file name as ``Submission.file_stem`` does."""
+    return output_dir / "feedback" / f"{submission.replace('/', '__')}.md"
+
+
 def write_submission_files(output_dir: Path, file_stem: str, result: SubmissionResult) -> None:
     write_atomically(result_path(output_dir, file_stem), result.to_json())
     write_atomically(output_dir / "feedback" / f"{file_stem}.md", feedback_markdown(result))
@@ -72,8 +77,9 @@ def feedback_markdown(result: SubmissionResult, manual: list[ManualMark] | None 
     """The student's feedback; ``manual``: the TAs' marks for the questions graded by hand, merged into the score."""
     lines = [f"# Feedback: {result.submission}", ""]
     if result.status == "error":
-        lines += [f"**This submission could not be graded:** {result.error}", "", f"Score: 0 / {_number(result.max_score)}", ""]
-        return "\n".join(lines)
+        lines += [f"**This submission could not be graded:** {result.error}", "",
+                  _score_line(result, manual or []).replace("**", "") if manual else f"Score: 0 / {_number(result.max_score)}", ""]
+        return "\n".join(lines + _manual_section(manual or []))
     if result.status == "failed":
         lines += ["**Not graded yet:** the grader failed on this submission (not because of your notebook); "
                   "course staff will grade it again.", ""]
@@ -110,13 +116,17 @@ def feedback_markdown(result: SubmissionResult, manual: list[ManualMark] | None 
             possible = sum(c.max_score for c in hidden)
             lines.append(f"- hidden tests: {passed} of {len(hidden)} passed ({_number(points)} / {_number(possible)} points)")
         lines.append("")
-    if manual:
-        lines += ["## Graded by hand", ""]
-        for by_hand in manual:
-            marked = "pending (not graded yet)" if by_hand.score is None else f"{_number(by_hand.score)} / {_number(by_hand.max_score)}"
-            lines.append(f"- {by_hand.question}: {marked}" + (f". {by_hand.comment}" if by_hand.comment else ""))
-        lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + _manual_section(manual or []))
+
+
+def _manual_section(manual: list[ManualMark]) -> list[str]:
+    if not manual:
+        return []
+    lines = ["## Graded by hand", ""]
+    for by_hand in manual:
+        marked = "pending (not graded yet)" if by_hand.score is None else f"{_number(by_hand.score)} / {_number(by_hand.max_score)}"
+        lines.append(f"- {by_hand.question}: {marked}" + (f". {by_hand.comment}" if by_hand.comment else ""))
+    return [*lines, ""]
 
 
 def _score_line(result: SubmissionResult, manual: list[ManualMark]) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import GraderError
 from ..notebooks import cell_source, read_notebook
-from .questions import ManualAssignment, ManualQuestion, find_prompt, normalized
+from .questions import ManualAssignment, ManualQuestion, find_anchor, normalized
 
 ANSWERED, PLACEHOLDER, MISSING = "answered", "placeholder", "missing"
 
@@ -29,23 +29,23 @@ class ManualAnswer:
 def read_answers(path: Path, manual: ManualAssignment) -> dict[str, ManualAnswer]:
     """Every manual question's answer in one submission; a notebook that cannot be read has none."""
     try:
-        notebook = read_notebook(path, label=path.name)
+        notebook = read_notebook(path, label="notebook")  # not the file's name: it may be the student's, shown anonymised
     except GraderError as exc:
-        return {q.name: ManualAnswer(q.name, MISSING, note=f"the notebook could not be read: {exc}") for q in manual.questions}
-    return {q.name: find_answer(notebook.cells, q, manual.release_cells) for q in manual.questions}
+        return {q.name: ManualAnswer(q.name, MISSING, note=f"the notebook could not be read ({exc})") for q in manual.questions}
+    return {q.name: find_answer(notebook.cells, q, manual.stops) for q in manual.questions}
 
 
-def find_answer(cells, question: ManualQuestion, release_cells: frozenset[str]) -> ManualAnswer:
-    start = find_prompt(cells, question.prompt)
+def find_answer(cells, question: ManualQuestion, stops: frozenset[str]) -> ManualAnswer:
+    start = find_anchor(cells, question.anchor)
     if start is None:
         return ManualAnswer(question.name, MISSING, note="the question's prompt is not in this notebook (deleted or rewritten)")
     taken, notes = [], []
-    if normalized(cell_source(cells[start])) != normalized(question.prompt):
+    if normalized(cell_source(cells[start])) != question.anchor:
         taken.append(cells[start])
         notes.append("the prompt cell was edited; it is shown whole")
     for cell in cells[start + 1:]:
         text = cell_source(cell)
-        if "<!-- END QUESTION -->" in text or "<!-- BEGIN QUESTION -->" in text or normalized(text) in release_cells:
+        if "<!-- END QUESTION -->" in text or "<!-- BEGIN QUESTION -->" in text or normalized(text) in stops:
             break
         if normalized(text) or cell.get("outputs"):
             taken.append(cell)

@@ -72,7 +72,7 @@ def answers_document(manual: ManualAssignment, submission: Submission, answers: 
         answer = answers[question.name]
         body += [f"<section class='question'><h1>{e(question.name)}</h1>",
                  f"<div class='prompt'>{render.markdown_html(question.prompt)}</div>"]
-        body += [render.cell_html(cell) for cell in answer.cells] or ["<p class='muted'>(no answer)</p>"]
+        body += [render.cell_html(cell) for cell in answer.cells] or [f"<p class='muted'>(no answer: {e(answer.note)})</p>"]
         body.append("</section>")
     return render.page(f"{manual.assignment.id}: {submission.name}", body, extra_style=_PRINT_STYLE)
 

@@ -30,6 +30,8 @@ class ManualQuestion:
     """The prompt as Markdown, from the master."""
     rubric: str
     """The master's solution block as Markdown (model answer and rubric): for graders only."""
+    anchor: str
+    """The prompt's last cell, normalised: the answer starts after the submission's copy of it."""
     placeholders: tuple[str, ...]
     """The release's answer-cell sources, normalised: an answer equal to one of these is not written yet."""
 
@@ -40,8 +42,9 @@ class ManualAssignment:
 
     assignment: Assignment
     questions: tuple[ManualQuestion, ...]
-    release_cells: frozenset[str]
-    """Every normalised non-answer cell of the release: where a student's answer stops."""
+    stops: frozenset[str]
+    """The release's locked cells (prompts, ``grader.check`` cells, section text after a question), normalised:
+    an answer ends at the first of them, so a student's cell that copies an unlocked release cell does not cut it."""
 
     @property
     def max_points(self) -> float:
@@ -75,20 +78,22 @@ def load_manual_assignment(course: Course, assignment: Assignment) -> ManualAssi
     for question in questions:
         if question.points is None:
             raise GraderError(f"{course.relative(assignment.master)}: manual question {question.name} has no 'points'")
-        prompt, rubric = _prompt_and_rubric(master, question.cells)
-        if not normalized(prompt):
+        prompt_cells, rubric = _prompt_and_rubric(master, question.cells)
+        if not prompt_cells:
             raise GraderError(f"{course.relative(assignment.master)}: manual question {question.name} has no prompt "
                               "(a Markdown cell before its '# BEGIN SOLUTION')")
-        found.append(ManualQuestion(question.name, question.points, prompt, rubric,
-                                    _placeholders(release, prompt, question.name, course.relative(release_file))))
-    release_cells = frozenset(
+        anchor = normalized(prompt_cells[-1])
+        found.append(ManualQuestion(question.name, question.points, "\n\n".join(prompt_cells), rubric, anchor,
+                                    _placeholders(release, anchor, question.name, course.relative(release_file))))
+    stops = frozenset(
         text for cell in release.cells
-        if ANSWER_TAG not in cell.get("metadata", {}).get("tags", []) and (text := normalized(cell_source(cell)))
+        if cell.get("metadata", {}).get("editable") is False and (text := normalized(cell_source(cell)))
     )
-    return ManualAssignment(assignment, tuple(found), release_cells)
+    return ManualAssignment(assignment, tuple(found), stops)
 
 
-def _prompt_and_rubric(master, indices: list[int]) -> tuple[str, str]:
+def _prompt_and_rubric(master, indices: list[int]) -> tuple[list[str], str]:
+    """The prompt's non-empty cells, and the solution block joined."""
     prompt: list[str] = []
     rubric: list[str] = []
     in_solution = False
@@ -101,12 +106,14 @@ def _prompt_and_rubric(master, indices: list[int]) -> tuple[str, str]:
             elif head.startswith("# END SOLUTION"):
                 in_solution = False
             continue
-        (rubric if in_solution else prompt).append(cell_source(cell).strip())
-    return "\n\n".join(prompt), "\n\n".join(rubric)
+        text = cell_source(cell).strip()
+        if text:
+            (rubric if in_solution else prompt).append(text)
+    return prompt, "\n\n".join(rubric)
 
 
-def _placeholders(release, prompt: str, name: str, label: str) -> tuple[str, ...]:
-    start = find_prompt(release.cells, prompt)
+def _placeholders(release, anchor: str, name: str, label: str) -> tuple[str, ...]:
+    start = find_anchor(release.cells, anchor)
     if start is None:
         raise GraderError(f"{label}: the prompt of manual question {name} is not in the release: run `grader release` again")
     texts = []
@@ -117,15 +124,14 @@ def _placeholders(release, prompt: str, name: str, label: str) -> tuple[str, ...
     return tuple(texts)
 
 
-def find_prompt(cells, prompt: str) -> int | None:
-    """The index of the cell holding ``prompt`` (as released, or with text added), else None."""
-    wanted = normalized(prompt)
-    opening = wanted[:80]
-    exact = [i for i, cell in enumerate(cells) if cell.get("cell_type") == "markdown" and normalized(cell_source(cell)) == wanted]
-    if exact:
-        return exact[0]
-    return next((i for i, cell in enumerate(cells)
-                 if cell.get("cell_type") == "markdown" and opening and opening in normalized(cell_source(cell))), None)
+def find_anchor(cells, anchor: str) -> int | None:
+    """The index of the prompt's last cell (as released, or with text added to it), else None."""
+    markdown = [(i, normalized(cell_source(cell))) for i, cell in enumerate(cells) if cell.get("cell_type") == "markdown"]
+    exact = next((i for i, text in markdown if text == anchor), None)
+    if exact is not None:
+        return exact
+    opening = anchor[:80]
+    return next((i for i, text in markdown if opening and opening in text), None)
 
 
 def release_path(course: Course, assignment: Assignment) -> Path:

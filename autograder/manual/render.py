@@ -19,7 +19,8 @@ import mistune
 MAX_OUTPUT_CHARS = 20_000
 """Text kept per output: a cell that printed a flood still fits on the page."""
 MAX_IMAGE_BYTES = 5 * 2**20
-_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif")
+_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff", "image/gif": b"GIF8"}
+_IMAGE_TYPES = tuple(_MAGIC)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _ATTACHMENT = re.compile(r"""(src=")attachment:([^"]+)(")""")
 
@@ -107,23 +108,31 @@ def _text(value) -> str:
 
 
 def _image(mime: str, payload) -> str:
+    uri, problem = image_uri(mime, payload)
+    return f"<img alt='output image' src='{uri}'>" if uri else f"<p class='muted'>[{problem}, not shown]</p>"
+
+
+def image_uri(mime: str, payload) -> tuple[str, str]:
+    """A ``data:`` URI for an image output, or "" and why not: too large, not base64, not the image it claims to be."""
     encoded = "".join(payload) if isinstance(payload, list) else str(payload)
     encoded = "".join(encoded.split())
     if len(encoded) * 3 // 4 > MAX_IMAGE_BYTES:
-        return f"<p class='muted'>[an image of {len(encoded) * 3 // 4 / 2**20:.1f} MB, not shown]</p>"
+        return "", f"an image of {len(encoded) * 3 // 4 / 2**20:.1f} MB"
     try:
+        head = base64.b64decode(encoded[:64], validate=True)
         base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
-        return "<p class='muted'>[an image that is not valid base64, not shown]</p>"
-    return f"<img alt='output image' src='data:{mime};base64,{encoded}'>"
+        return "", "an image that is not valid base64"
+    if not head.startswith(_MAGIC[mime]):  # only what it says it is reaches the browser's decoders
+        return "", f"an output claiming to be {mime} that is not one"
+    return f"data:{mime};base64,{encoded}", ""
 
 
 def _attachment_uri(attachments: dict, name: str) -> str:
     bundle = attachments.get(name) or {}
     for mime in _IMAGE_TYPES:
         if mime in bundle:
-            encoded = "".join(bundle[mime]) if isinstance(bundle[mime], list) else str(bundle[mime])
-            encoded = "".join(encoded.split())
-            if len(encoded) * 3 // 4 <= MAX_IMAGE_BYTES:
-                return html.escape(f"data:{mime};base64,{encoded}")
+            uri, _ = image_uri(mime, bundle[mime])
+            if uri:
+                return html.escape(uri)
     return ""

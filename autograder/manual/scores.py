@@ -13,8 +13,9 @@ import csv
 import hashlib
 import hmac
 import io
-import math
+import re
 import secrets
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,10 +59,13 @@ def header(manual: ManualAssignment, anonymous: bool) -> list[str]:
 def write_template(path: Path, manual: ManualAssignment, rows: list[tuple[str, str]], anonymous: bool) -> int:
     """Write the scores file for ``rows`` (submission, pseudonym), keeping what TAs already filled in.
 
-    Returns how many filled cells were kept from an existing file.
+    An existing file is carried over whole or not touched: a filled cell that would not
+    survive (a column the new file has no place for, a row listed twice) stops with an
+    error. The previous file is kept as ``scores.csv.previous``. Returns how many filled
+    cells were kept.
     """
     columns = header(manual, anonymous)
-    existing = _existing_cells(path)
+    existing = _existing_cells(path, columns)
     kept = 0
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -78,18 +82,39 @@ def write_template(path: Path, manual: ManualAssignment, rows: list[tuple[str, s
             kept += bool(value.strip())
             line.append(value)
         writer.writerow(line)
+    if path.is_file():
+        shutil.copy2(path, path.with_name(path.name + ".previous"))
     write_atomically(path, buffer.getvalue())
     return kept
 
 
-def _existing_cells(path: Path) -> dict[str, dict[str, str]]:
+def _existing_cells(path: Path, columns: list[str]) -> dict[str, dict[str, str]]:
+    """The filled-in cells of an existing scores file, by submission; refuses what could not be carried over."""
     if not path.is_file():
         return {}
+    keep_or_move = "move it away to start a new one"
     try:
-        reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
-        return {row[SUBMISSION]: {k: v or "" for k, v in row.items() if k} for row in reader if row.get(SUBMISSION)}
-    except (OSError, UnicodeDecodeError, csv.Error, KeyError) as exc:
-        raise GraderError(f"{path}: cannot read the existing scores file to keep its grades ({exc}); move it away first") from None
+        old_columns, rows = _table(path, path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GraderError(f"{path}: cannot read the existing scores file ({exc}); {keep_or_move}") from None
+    except GraderError as exc:
+        raise GraderError(f"{exc} ({keep_or_move})") from None
+    found: dict[str, dict[str, str]] = {}
+    for number, cells in rows:
+        if isinstance(cells, str):
+            raise GraderError(f"{path}: line {number}: {cells}; fix it or {keep_or_move}")
+        name = cells[SUBMISSION]
+        if name == MAXIMUM:  # written afresh from the master
+            continue
+        lost = [c for c in old_columns if cells.get(c) and c not in columns and c != PSEUDONYM]
+        if lost:
+            raise GraderError(f"{path}: line {number}: column {lost[0]!r} has no place in the new scores file "
+                              f"({', '.join(columns)}); fix it or {keep_or_move}")
+        if name in found:
+            raise GraderError(f"{path}: line {number}: {name!r} is listed twice; fix it or {keep_or_move}")
+        if name:
+            found[name] = cells
+    return found
 
 
 def read_scores(path: Path, manual: ManualAssignment, submissions: set[str] | None = None) -> ManualScores:
@@ -100,28 +125,17 @@ def read_scores(path: Path, manual: ManualAssignment, submissions: set[str] | No
         raise GraderError(f"{path}: no such scores file (write one with `grader manual`)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise GraderError(f"{path}: cannot read the scores file ({exc})") from None
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error as exc:
-        raise GraderError(f"{path}: not a CSV file ({exc})") from None
-    if not rows or SUBMISSION not in [c.strip() for c in rows[0]]:
-        raise GraderError(f"{path}: the first row must be the header, starting with '{SUBMISSION}'")
-    columns = [c.strip() for c in rows[0]]
+    columns, rows = _table(path, text)
     problems = _header_problems(columns, manual)
     if problems:
         raise _refused(path, problems)
     points = {q.name: q.points for q in manual.questions}
     grades: dict[str, dict[str, ManualMark]] = {}
     first_line: dict[str, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
+    for number, cells in rows:
+        if isinstance(cells, str):
+            problems.append(f"line {number}: {cells}")
             continue
-        while len(row) > len(columns) and not row[-1].strip():  # spreadsheets add empty trailing cells
-            row = row[:-1]
-        if len(row) > len(columns):
-            problems.append(f"line {number}: {len(row)} cells for {len(columns)} columns (a comma in a comment needs quotes)")
-            continue
-        cells = dict(zip(columns, [c.strip() for c in row] + [""] * (len(columns) - len(row)), strict=True))
         name = cells[SUBMISSION]
         if name == MAXIMUM:
             problems += [f"line {number}: the maximum of {q} is {points[q]:g} in the master, not {cells[q]!r} "
@@ -155,6 +169,31 @@ def read_scores(path: Path, manual: ManualAssignment, submissions: set[str] | No
     return ManualScores(manual, grades)
 
 
+def _table(path: Path, text: str) -> tuple[list[str], list[tuple[int, dict[str, str] | str]]]:
+    """The header, and each non-empty row as {column: stripped cell} (or why it cannot be one), with its line number."""
+    try:
+        raw = list(csv.reader(io.StringIO(text), strict=True))  # strict: an unmatched quote is an error, not one huge cell
+    except csv.Error as exc:
+        raise GraderError(f"{path}: not a readable CSV file ({exc}; a quote in a comment must be doubled)") from None
+    if not raw or SUBMISSION not in [c.strip() for c in raw[0]]:
+        raise GraderError(f"{path}: the first row must be the header, with a '{SUBMISSION}' column")
+    columns = [c.strip() for c in raw[0]]
+    while columns and not columns[-1]:  # spreadsheets add empty trailing columns
+        columns.pop()
+    rows: list[tuple[int, dict[str, str] | str]] = []
+    for number, row in enumerate(raw[1:], start=2):
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        while len(cells) > len(columns) and not cells[-1]:
+            cells.pop()
+        if len(cells) > len(columns):
+            rows.append((number, f"{len(cells)} cells for {len(columns)} columns (a comma in a comment needs quotes)"))
+            continue
+        rows.append((number, dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True))))
+    return columns, rows
+
+
 def _header_problems(columns: list[str], manual: ManualAssignment) -> list[str]:
     names = [q.name for q in manual.questions]
     known = {SUBMISSION, PSEUDONYM, *names, *(n + COMMENT for n in names)}
@@ -170,12 +209,12 @@ def _refused(path: Path, problems: list[str]) -> GraderError:
     return GraderError(f"{path}: {len(problems)} problem{'s' if len(problems) > 1 else ''}, nothing merged:\n{listed}")
 
 
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
 def _number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+    """A plain decimal number (``2``, ``1.5``, ``.5``); not ``1_0``, ``inf``, ``nan`` or ``2,5``."""
+    return float(text) if _NUMBER.fullmatch(text) else None
 
 
 def pseudonyms(names: list[str], workspace: Path) -> dict[str, str]:

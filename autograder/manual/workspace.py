@@ -53,7 +53,7 @@ def write_workspace(course: Course, assignment: Assignment, paths: list[Path], o
     if not submissions:
         raise GraderError("no .ipynb submissions found")
     names = pseudonyms([s.name for s in submissions], output) if anonymous else {s.name: s.name for s in submissions}
-    ordered = sorted(submissions, key=lambda s: natural_key(names[s.name]))
+    ordered = sorted(submissions, key=lambda s: [names[s.name]] if anonymous else natural_key(s.name))
     answers = {s.name: read_answers(s.path, manual) for s in ordered}
     pages = []
     for question in manual.questions:

@@ -7,6 +7,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..grade.outputs import feedback_path
 from . import charts
 from .statistics import CourseworkStats
 
@@ -114,7 +115,7 @@ def _problems_table(stats: CourseworkStats, feedback_dir: Path, report_path: Pat
 
 
 def _feedback_link(submission: str, feedback_dir: Path, report_path: Path) -> str:
-    target = feedback_dir / f"{submission.replace('/', '__')}.md"
+    target = feedback_path(feedback_dir.parent, submission)
     if not target.is_file():
         return html.escape(submission)
     href = os.path.relpath(target, report_path.parent)
