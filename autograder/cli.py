@@ -496,6 +496,46 @@ def pdf(assignment, submissions, output_dir):
 
 
 @main.command()
+@click.argument("assignment")
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where similarity.html and similarity.csv go (default: graded/<assignment>/similarity/).")
+@click.option("--against", "against", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A directory of earlier terms' submissions or known public solutions to compare with (repeatable).")
+def similarity(assignment, submissions, output_dir, against):
+    """Find copied work: rank pairs of submissions by how much of their answers they share.
+
+    Only what students wrote is compared (the release's cells and stub lines are
+    removed first), question by question. Code is compared as normalised tokens
+    (renaming, reformatting, reordering functions and comments do not hide a copy),
+    Markdown answers as words, fingerprinted by winnowing and matched through an
+    index. Similarity is evidence for a person to review, not a verdict.
+
+    \b
+    similarity.html    ranked pairs with per-question scores, a histogram, groups of
+                       three or more, the top pairs side by side, matches highlighted
+    similarity.csv     rank, submission_a, submission_b, score, overall, one column
+                       per question
+
+    \b
+    Examples:
+      grader similarity hw01 submissions/hw01/
+      grader similarity hw01 submissions/hw01/ --against archive/2025/hw01/
+    """
+    from .course import load_course
+    from .similarity.report import find_similarity
+
+    course = load_course()
+    target = course.assignment(assignment)
+    found = find_similarity(course, target, list(submissions), output_dir or course.root / "graded" / target.id / "similarity",
+                            list(against))
+    top = f"; most similar: {found.pairs[0].a} and {found.pairs[0].b} ({found.pairs[0].score:.2f})" if found.pairs else ""
+    click.echo(f"{target.id}: {found.submissions} submissions, {len(found.pairs)} similar pairs, "
+               f"{len(found.groups)} groups of three or more{top}")
+    click.echo(f"{target.id}: {found.html} ; {found.csv}")
+
+
+@main.command()
 @click.argument("datasets", nargs=-1, metavar="[DATASET]...")
 def data(datasets):
     """Prepare the datasets the assignments read, into the course's data directory.

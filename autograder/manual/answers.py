@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import GraderError
 from ..notebooks import cell_source, read_notebook
-from .questions import ManualAssignment, ManualQuestion, find_anchor, normalized
+from .questions import ManualAssignment, find_anchor, normalized
 
 ANSWERED, PLACEHOLDER, MISSING = "answered", "placeholder", "missing"
 
@@ -26,6 +27,17 @@ class ManualAnswer:
     note: str = ""
 
 
+class AnswerSlot(Protocol):
+    """Where a question's answer sits in the release: after its prompt's last cell (``anchor``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def anchor(self) -> str: ...
+    @property
+    def placeholders(self) -> tuple[str, ...]: ...
+
+
 def read_answers(path: Path, manual: ManualAssignment) -> dict[str, ManualAnswer]:
     """Every manual question's answer in one submission; a notebook that cannot be read has none."""
     try:
@@ -35,7 +47,7 @@ def read_answers(path: Path, manual: ManualAssignment) -> dict[str, ManualAnswer
     return {q.name: find_answer(notebook.cells, q, manual.stops) for q in manual.questions}
 
 
-def find_answer(cells, question: ManualQuestion, stops: frozenset[str]) -> ManualAnswer:
+def find_answer(cells, question: AnswerSlot, stops: frozenset[str]) -> ManualAnswer:
     start = find_anchor(cells, question.anchor)
     if start is None:
         return ManualAnswer(question.name, MISSING, note="the question's prompt is not in this notebook (deleted or rewritten)")
