@@ -58,8 +58,10 @@ def test_against_an_earlier_term(tmp_path: Path):
     found = run_grader("similarity", "hw01", str(now), "--against", str(before), "--output", str(tmp_path / "out"), cwd=REPO)
     assert found.returncode == 0, found.stderr
     ranked = scores(tmp_path / "out" / "similarity.csv")
-    assert ranked[frozenset(("dana", "2025/old"))] >= 0.9
-    assert frozenset(("2025/old", "2025/older")) not in ranked  # sources are not compared with each other
+    assert ranked[frozenset(("dana", f"{before}/old"))] >= 0.9  # named by the folder as given
+    assert frozenset((f"{before}/old", f"{before}/older")) not in ranked  # sources are not compared with each other
+    again = run_grader("similarity", "hw01", str(now), "--against", str(now), "--output", str(tmp_path / "out"), cwd=REPO)
+    assert again.returncode == 1 and "no .ipynb files to compare against (other than the submissions themselves)" in again.stderr
 
 
 @pytest.mark.slow
@@ -78,3 +80,34 @@ def test_the_page_in_a_real_browser(tmp_path: Path):
     highlights = int(re.search(r'data-highlights="(\d+)"', body).group(1))
     assert pairs >= 10 and highlights > 100  # the side-by-side views exist and mark matched lines
     assert not re.search(r"CONSOLE.*(Uncaught|Error)", dom.stderr), dom.stderr
+
+
+def test_edits_of_release_cells_and_broken_lines(tmp_path: Path):
+    """Only changing a release cell (a data path) is not writing; one broken line does not hide the rest of a copy."""
+    release = nbformat.read(REPO / "assignments" / "hw01" / "hw01.ipynb", as_version=4)
+    editable = next(c for c in release.cells if c.cell_type == "code" and c.metadata.get("editable") is not False
+                    and "otter_answer_cell" not in c.metadata.get("tags", []) and len(c.source.splitlines()) > 3)
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    for number, name in enumerate(("amy", "ben", "cat")):
+        notebook = nbformat.from_dict(release)
+        cell = next(c for c in notebook.cells if c.source == editable.source)
+        cell.source = cell.source + f"\nDATA_DIR = '/content/drive/{name}{number}'"
+        prompt = next(c for c in notebook.cells if "**Question 12.**" in c.source)
+        prompt.source += f"\n\nMy answer {name}: the classes {'overlap' if number else 'differ'} in pixel space."
+        nbformat.write(notebook, folder / f"{name}.ipynb")
+    correct = nbformat.read(SAMPLES / "hw01" / "correct.ipynb", as_version=4)
+    broken = disguise.renamed(correct)
+    for cell in disguise.answer_cells(broken):
+        cell.source += "\nprint(theta"  # an unclosed bracket in every answer
+    nbformat.write(correct, folder / "correct.ipynb")
+    nbformat.write(broken, folder / "broken.ipynb")
+    (folder / "odd.ipynb").write_text('{"cells": [{"cell_type": "code", "source": null, "metadata": {}}, '
+                                      '{"cell_type": "code", "source": ["a", 3]}], "nbformat": 4, "nbformat_minor": 5}')
+    shutil.copy(SAMPLES / "hw01" / "correct.ipynb", folder / "=cmd.ipynb")
+    found = run_grader("similarity", "hw01", str(folder), "--output", str(tmp_path / "out"), cwd=REPO)
+    assert found.returncode == 0, found.stderr
+    ranked = scores(tmp_path / "out" / "similarity.csv")
+    assert not any(pair & {"amy", "ben", "cat", "odd"} for pair in ranked)
+    assert ranked[frozenset(("correct", "broken"))] >= 0.9
+    assert ranked[frozenset(("correct", "'=cmd"))] == 1.0  # a name a spreadsheet would run is quoted

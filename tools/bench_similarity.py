@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -55,7 +56,8 @@ def generate(count: int, folder: Path, seed: int = 0) -> set[frozenset[str]]:
         if written and rng.random() < 0.02:
             original = rng.choice(sorted(written))
             notebook = disguise.commented(disguise.renamed(written[original], f"c{number}"))
-            planted.add(frozenset((name, original)))
+            family = {name, original} | {member for pair in planted if original in pair for member in pair}
+            planted |= {frozenset((name, member)) for member in family - {name}}  # a copy of a copy is a copy too
         else:
             notebook = nbformat.from_dict(sources[0])
             for index, cell in enumerate(_answers(notebook)):
@@ -68,7 +70,9 @@ def generate(count: int, folder: Path, seed: int = 0) -> set[frozenset[str]]:
 
 _FILLERS = ["{v} = 0", "{v} = len(range(3))", "{v} = [0] * 2", "{v} = 1.5 * 2", "{v} = abs(-1)", "{v} = max(1, 2)",
             "{v} = min(3, 4) - 2", "{v} = int(2.5)", "{v} = 7 // 2", "{v} = round(0.5)"]
-"""Expressions, each followed by a random number of `+ 1`: about 80 shapes a student picks from."""
+_NUMPY = sorted(name for name in dir(np) if name.isidentifier() and not name.startswith("_") and callable(getattr(np, name)))
+"""Expressions, each with a random number of `+ 1` and a NumPy function's name (attribute names survive normalisation):
+about 30,000 shapes, so two students' own statements almost never coincide, as with independent authors."""
 
 
 def individual(notebook, rng: random.Random) -> nbformat.NotebookNode:
@@ -88,7 +92,8 @@ def individual(notebook, rng: random.Random) -> nbformat.NotebookNode:
                     for statement in statements:
                         mixed.append(statement)
                         if not isinstance(statement, ast.Return):
-                            filler = rng.choice(_FILLERS).format(v=f"own_{rng.randrange(10**6)}") + " + 1" * rng.randrange(8)
+                            filler = (rng.choice(_FILLERS).format(v=f"own_{rng.randrange(10**6)}") + " + 1" * rng.randrange(8)
+                                      + f" + len(np.{rng.choice(_NUMPY)}.__name__)")
                             mixed.extend(ast.parse(filler).body)
                     setattr(node, field, mixed)
         cell.source = ast.unparse(ast.fix_missing_locations(tree))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..course import Assignment, Course
@@ -54,6 +55,7 @@ class ManualAssignment:
         return next(q for q in self.questions if q.name == name)
 
 
+@lru_cache(maxsize=1 << 16)  # release cells recur in every submission
 def normalized(text: str) -> str:
     """A cell's text without otter's question comments, with whitespace collapsed: what comparisons use."""
     return " ".join(_OTTER_COMMENT.sub(" ", text).split())

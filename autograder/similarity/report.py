@@ -21,7 +21,7 @@ from ..grade.outputs import write_atomically
 from ..grade.submissions import find_submissions
 from ..manual import render
 from .compare import Document, PairScore, Settings, clusters, fingerprint, matched_lines, score_pairs
-from .segments import Segment, Template, load_template, read_cells, student_segments
+from .segments import OTHER, Segment, Template, load_template, read_cells, student_segments
 
 CLUSTER_THRESHOLD = 0.5
 SIDE_BY_SIDE = 25
@@ -63,20 +63,30 @@ def find_similarity(course: Course, assignment: Assignment, paths: list[Path], o
     if len(submissions) < 2:
         raise GraderError(f"similarity needs at least 2 submissions, found {len(submissions)}")
     documents = [_document(s.name, s.path, template, settings) for s in submissions]
-    sources = []
-    for folder in against or []:
-        found = find_submissions([folder])
-        if not found:
-            raise GraderError(f"{folder}: no .ipynb files to compare against")
-        sources += [_document(f"{folder.name}/{s.name}", s.path, template, settings, source=True) for s in found]
-    pairs = score_pairs(documents + sources, settings)
+    sources = _sources(against or [], {s.path.resolve() for s in submissions}, template, settings)
+    questions = [slot.name for slot in template.slots] + [OTHER]
+    pairs = score_pairs(documents + sources, questions, settings, CSV_LIMIT)
     groups = clusters(pairs, CLUSTER_THRESHOLD)
     by_name = {d.name: d for d in documents + sources}
-    questions = [slot.name for slot in template.slots] + ["other"]
     csv_path, html_path = output / "similarity.csv", output / "similarity.html"
     write_atomically(csv_path, _csv(pairs, questions))
     write_atomically(html_path, _page(assignment, pairs, groups, by_name, questions, len(documents), len(sources), settings))
     return SimilarityReport(html_path, csv_path, len(documents), len(sources), pairs, groups)
+
+
+def _sources(folders: list[Path], submitted: set[Path], template: Template, settings: Settings) -> list[Document]:
+    """The --against notebooks, named ``<folder as given>/<name>``; a notebook that is also a submission is skipped."""
+    sources: list[Document] = []
+    seen: set[Path] = set()
+    for folder in folders:
+        if folder.resolve() in seen:
+            continue
+        seen.add(folder.resolve())
+        found = [s for s in find_submissions([folder]) if s.path.resolve() not in submitted]
+        if not found:
+            raise GraderError(f"{folder}: no .ipynb files to compare against (other than the submissions themselves)")
+        sources += [_document(f"{folder.as_posix().rstrip('/')}/{s.name}", s.path, template, settings, source=True) for s in found]
+    return sources
 
 
 def _document(name: str, path: Path, template: Template, settings: Settings, source: bool = False) -> Document:
@@ -88,9 +98,14 @@ def _csv(pairs: list[PairScore], questions: list[str]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["rank", "submission_a", "submission_b", "score", "overall", *questions])
     for rank, pair in enumerate(pairs[:CSV_LIMIT], start=1):
-        writer.writerow([rank, pair.a, pair.b, f"{pair.score:.3f}", f"{pair.overall:.3f}",
+        writer.writerow([rank, _cell(pair.a), _cell(pair.b), f"{pair.score:.3f}", f"{pair.overall:.3f}",
                          *(f"{pair.by_question[q]:.3f}" if q in pair.by_question else "" for q in questions)])
     return buffer.getvalue()
+
+
+def _cell(name: str) -> str:
+    """A name a spreadsheet would run as a formula (``=cmd|...``) is quoted."""
+    return "'" + name if name[:1] in ("=", "+", "-", "@", "\t", "\r") else name
 
 
 def _page(assignment: Assignment, pairs: list[PairScore], groups: list[list[str]], documents: dict[str, Document],

@@ -2,10 +2,12 @@
 
 A submission's answer to a question is found as ``grader manual`` finds it: the cells
 after the question's prompt, up to the next cell the release locks. From those cells,
-every line that is a line of the release's own answer cells (``def f(x):``,
-``# YOUR CODE HERE``, ``raise NotImplementedError()``, the placeholder text) is dropped,
-so two students who left the template untouched share nothing. Cells the student
-added outside any answer, and not copied from the release, form the segment ``other``.
+every line of the release's answer cells (``def f(x):``, ``# YOUR CODE HERE``,
+``raise NotImplementedError()``, the placeholder text) is dropped, and from a cell that
+is mostly the release's own (an edited release cell, a prompt with an answer typed
+into it) every line of the release; so two students who left the template untouched,
+or only changed a path in a release cell, share nothing. Cells the student added
+outside any answer, and edited release cells, give their new lines to ``other``.
 """
 
 from __future__ import annotations
@@ -42,7 +44,9 @@ class Template:
     released_cells: frozenset[str]
     """Every release cell, normalised: a submission's copy of one is not the student's writing."""
     stub_lines: frozenset[str]
-    """Every stripped line of the release's answer cells."""
+    """Every stripped line of the release's answer cells (``def f(x):``, ``# YOUR CODE HERE``, the placeholder)."""
+    release_lines: frozenset[str]
+    """Every stripped line of the release's other cells (prompts, its own code)."""
 
 
 @dataclass
@@ -75,9 +79,11 @@ def load_template(course: Course, assignment: Assignment) -> Template:
         slots.append(Slot(name, anchor, tuple(normalized(cell_source(release.cells[i])) for i in group)))
     stops = frozenset(t for c in release.cells if c.get("metadata", {}).get("editable") is False and (t := normalized(cell_source(c))))
     released = frozenset(t for c in release.cells if (t := normalized(cell_source(c))))
-    stub_lines = frozenset(line.strip() for group in groups for i in group
-                           for line in cell_source(release.cells[i]).splitlines() if line.strip())
-    return Template(tuple(slots), stops, released, stub_lines)
+    answers = {i for group in groups for i in group}
+    stub_lines = frozenset(line.strip() for i in answers for line in cell_source(release.cells[i]).splitlines() if line.strip())
+    release_lines = frozenset(line.strip() for i, cell in enumerate(release.cells) if i not in answers
+                              for line in cell_source(cell).splitlines() if line.strip())
+    return Template(tuple(slots), stops, released, stub_lines, release_lines)
 
 
 def read_cells(path: Path) -> list[dict]:
@@ -89,7 +95,12 @@ def read_cells(path: Path) -> list[dict]:
     cells = raw.get("cells") if isinstance(raw, dict) else None
     if not isinstance(cells, list):
         return []
-    return [c for c in cells if isinstance(c, dict) and c.get("cell_type") in ("code", "markdown")]
+    return [c for c in cells if isinstance(c, dict) and c.get("cell_type") in ("code", "markdown") and _text(c.get("source"))]
+
+
+def _text(source) -> bool:
+    """A cell source nbformat allows: a string, or a list of strings."""
+    return isinstance(source, str) or isinstance(source, list) and all(isinstance(part, str) for part in source)
 
 
 def student_segments(cells: list[dict], template: Template) -> dict[str, Segment]:
@@ -111,5 +122,10 @@ def student_segments(cells: list[dict], template: Template) -> dict[str, Segment
 
 
 def _add(segment: Segment, cell: dict, template: Template) -> None:
-    lines = [line for line in cell_source(cell).splitlines() if line.strip() and line.strip() not in template.stub_lines]
+    """The cell's lines but the release's: its stub lines, and all of the release's lines if the cell is an edited release
+    cell (most of its lines are the release's: a path changed, an answer typed into the prompt)."""
+    lines = [line for line in cell_source(cell).splitlines() if line.strip()]
+    edited = sum(line.strip() in template.release_lines for line in lines) * 2 > len(lines)
+    drop = template.stub_lines | template.release_lines if edited else template.stub_lines
+    lines = [line for line in lines if line.strip() not in drop]
     (segment.code if cell.get("cell_type") == "code" else segment.markdown).extend(lines)

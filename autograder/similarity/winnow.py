@@ -15,6 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 
 _BASE = np.uint64(1_000_003)
+_IDS: dict[str, int] = {}
+"""Each token's CRC-32, remembered: the vocabulary of normalised tokens is small."""
+
+
+def _id(token: str) -> int:
+    value = _IDS[token] = zlib.crc32(token.encode()) or 1
+    return value
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,7 @@ class Fingerprints:
 def fingerprints(tokens: list[str], k: int, window: int) -> Fingerprints:
     if len(tokens) < k:
         return Fingerprints(np.empty(0, np.uint64), np.empty(0, np.int64))
-    ids = np.fromiter((zlib.crc32(t.encode()) for t in tokens), dtype=np.uint64, count=len(tokens))
+    ids = np.array([_IDS.get(t) or _id(t) for t in tokens], dtype=np.uint64)
     count = len(tokens) - k + 1
     grams = np.zeros(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
