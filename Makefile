@@ -1,7 +1,8 @@
 # Two commands set everything up on a fresh machine:
 #   make demo   venv + install + data, release every assignment, grade the samples
 #               (results in graded/<id>/: grades.csv, results/, feedback/, report.html, gradebook.csv,
-#               manual/: the TAs' pages and scores file for the manual questions)
+#               manual/: the TAs' pages and scores file for the manual questions,
+#               similarity/: the similarity report of the samples)
 #   make test   the same set-up, then ruff, mypy and the whole test suite
 #   make lint   ruff and mypy only
 #   make docker a Docker engine (root: Debian's docker.io) and the grading image (part of setup)
@@ -50,6 +51,7 @@ demo: setup
 			$(BIN)/grader grade $$id tests/submissions/$$id --isolation $$isolation || exit 1; \
 			$(BIN)/grader report $$id || exit 1; \
 			$(BIN)/grader manual $$id tests/submissions/$$id || exit 1; \
+			$(BIN)/grader similarity $$id tests/submissions/$$id || exit 1; \
 		fi; \
 	done
 
