@@ -70,9 +70,7 @@ def manual_points(assignment: Assignment) -> dict[str, float]:
 def load_manual_assignment(course: Course, assignment: Assignment) -> ManualAssignment:
     master = read_notebook(assignment.master, label=course.relative(assignment.master))
     release_file = release_path(course, assignment)
-    if not release_file.is_file():
-        raise GraderError(f"{course.relative(release_file)} does not exist: run `grader release {assignment.id}` first")
-    release = read_notebook(release_file, label=course.relative(release_file))
+    release = read_release(course, assignment)
     questions = [q for q in scan_questions(master, course.relative(assignment.master)) if q.manual]
     if not questions:
         raise GraderError(f"{assignment.id} has no manual questions (mark one with 'manual: true' in its master)")
@@ -87,11 +85,7 @@ def load_manual_assignment(course: Course, assignment: Assignment) -> ManualAssi
         anchor = normalized(prompt_cells[-1])
         found.append(ManualQuestion(question.name, question.points, "\n\n".join(prompt_cells), rubric, anchor,
                                     _placeholders(release, anchor, question.name, course.relative(release_file))))
-    stops = frozenset(
-        text for cell in release.cells
-        if cell.get("metadata", {}).get("editable") is False and (text := normalized(cell_source(cell)))
-    )
-    return ManualAssignment(assignment, tuple(found), stops)
+    return ManualAssignment(assignment, tuple(found), release_stops(release))
 
 
 def _prompt_and_rubric(master, indices: list[int]) -> tuple[list[str], str]:
@@ -138,3 +132,17 @@ def find_anchor(cells, anchor: str) -> int | None:
 
 def release_path(course: Course, assignment: Assignment) -> Path:
     return course.assignments_dir / assignment.id / assignment.master.name
+
+
+def read_release(course: Course, assignment: Assignment):
+    """The student release's notebook, or a one-line error saying to release first."""
+    path = release_path(course, assignment)
+    if not path.is_file():
+        raise GraderError(f"{course.relative(path)} does not exist: run `grader release {assignment.id}` first")
+    return read_notebook(path, label=course.relative(path))
+
+
+def release_stops(release) -> frozenset[str]:
+    """The release's locked cells, normalised: where an answer ends (see ``ManualAssignment.stops``)."""
+    return frozenset(t for cell in release.cells
+                     if cell.get("metadata", {}).get("editable") is False and (t := normalized(cell_source(cell))))

@@ -25,7 +25,7 @@ def score_histogram(stats: CourseworkStats) -> str:
     axes.set_ylabel("submissions")
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title("Score distribution")
-    return _png(figure)
+    return png_base64(figure)
 
 
 def question_scores(stats: CourseworkStats) -> str:
@@ -42,7 +42,7 @@ def question_scores(stats: CourseworkStats) -> str:
     axes.set_ylim(-0.05, 1.05)
     axes.set_ylabel("share of the question's points")
     axes.set_title("Per question: mean (bar) and each submission (dot)")
-    return _png(figure)
+    return png_base64(figure)
 
 
 def test_pass_rates(stats: CourseworkStats, limit: int = 25) -> str:
@@ -56,10 +56,11 @@ def test_pass_rates(stats: CourseworkStats, limit: int = 25) -> str:
     axes.set_xlim(0, 100)
     axes.set_xlabel("% of submissions passing")
     axes.set_title(f"The {len(tests)} most failed tests (hidden in orange)")
-    return _png(figure)
+    return png_base64(figure)
 
 
-def _png(figure) -> str:
+def png_base64(figure) -> str:
+    """The figure as a base64 PNG, for a data: URI; closes it."""
     buffer = io.BytesIO()
     figure.tight_layout()
     figure.savefig(buffer, format="png", dpi=110)

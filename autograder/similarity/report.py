@@ -8,7 +8,6 @@ side with the matched lines highlighted, question by question.
 
 from __future__ import annotations
 
-import base64
 import csv
 import html
 import io
@@ -155,18 +154,13 @@ def _lines(segment: Segment, hits: set[tuple[str, int]]) -> str:
 
 
 def _histogram(pairs: list[PairScore]) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    from ..report.charts import png_base64
 
     figure, axes = plt.subplots(figsize=(7, 2.8))
     axes.hist([p.score for p in pairs], bins=20, range=(0, 1), color="#3b6ea5", edgecolor="white")
     axes.set_yscale("log" if len(pairs) > 50 else "linear")
     axes.set_xlabel("pair score (share of the smaller answer found in the other)")
     axes.set_ylabel("pairs")
-    buffer = io.BytesIO()
-    figure.tight_layout()
-    figure.savefig(buffer, format="png", dpi=100)
-    plt.close(figure)
-    return f"<img alt='Histogram of pair scores' src='data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}'>"
+    return f"<img alt='Histogram of pair scores' src='data:image/png;base64,{png_base64(figure)}'>"

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..course import Assignment, Course
-from ..errors import GraderError
 from ..manual.answers import find_answer
-from ..manual.questions import ANSWER_TAG, normalized, release_path
+from ..manual.questions import ANSWER_TAG, normalized, read_release, release_stops
 from ..notebooks import cell_source, read_notebook
 from ..release.markers import scan_questions
 
@@ -58,10 +57,7 @@ class Segment:
 
 
 def load_template(course: Course, assignment: Assignment) -> Template:
-    path = release_path(course, assignment)
-    if not path.is_file():
-        raise GraderError(f"{course.relative(path)} does not exist: run `grader release {assignment.id}` first")
-    release = read_notebook(path, label=course.relative(path))
+    release = read_release(course, assignment)
     names = [q.name for q in scan_questions(read_notebook(assignment.master, label=course.relative(assignment.master)))]
     groups: list[list[int]] = []
     for index, cell in enumerate(release.cells):
@@ -74,10 +70,9 @@ def load_template(course: Course, assignment: Assignment) -> Template:
         names = [f"answer {number}" for number in range(1, len(groups) + 1)]
     slots = []
     for name, group in zip(names, groups, strict=True):
-        anchor = next((normalized(cell_source(release.cells[i])) for i in range(group[0] - 1, -1, -1)
-                       if normalized(cell_source(release.cells[i]))), "")
+        anchor = next((text for i in range(group[0] - 1, -1, -1) if (text := normalized(cell_source(release.cells[i])))), "")
         slots.append(Slot(name, anchor, tuple(normalized(cell_source(release.cells[i])) for i in group)))
-    stops = frozenset(t for c in release.cells if c.get("metadata", {}).get("editable") is False and (t := normalized(cell_source(c))))
+    stops = release_stops(release)
     released = frozenset(t for c in release.cells if (t := normalized(cell_source(c))))
     answers = {i for group in groups for i in group}
     stub_lines = frozenset(line.strip() for i in answers for line in cell_source(release.cells[i]).splitlines() if line.strip())
