@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .results import STUDENT_VISIBLE_PROBLEMS, ManualMark, SubmissionResult
 from .scoring import natural_key
+from .submissions import file_stem
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -48,13 +49,13 @@ def load_result(path: Path) -> SubmissionResult | None:
 
 
 def feedback_path(output_dir: Path, submission: str) -> Path:
-    """``feedback/<name>.md``, the name made safe as a file name as ``Submission.file_stem`` does."""
-    return output_dir / "feedback" / f"{submission.replace('/', '__')}.md"
+    """``feedback/<name>.md``, for a submission's name or its file stem (the same once made safe)."""
+    return output_dir / "feedback" / f"{file_stem(submission)}.md"
 
 
-def write_submission_files(output_dir: Path, file_stem: str, result: SubmissionResult) -> None:
-    write_atomically(result_path(output_dir, file_stem), result.to_json())
-    write_atomically(output_dir / "feedback" / f"{file_stem}.md", feedback_markdown(result))
+def write_submission_files(output_dir: Path, stem: str, result: SubmissionResult) -> None:
+    write_atomically(result_path(output_dir, stem), result.to_json())
+    write_atomically(feedback_path(output_dir, stem), feedback_markdown(result))
 
 
 def grades_csv(results: list[SubmissionResult], questions: list[str]) -> str:

@@ -33,8 +33,12 @@ class Submission:
 
     @property
     def file_stem(self) -> str:
-        """The name, safe as a file name (``a/b`` -> ``a__b``)."""
-        return self.name.replace("/", "__")
+        return file_stem(self.name)
+
+
+def file_stem(name: str) -> str:
+    """A submission's name, safe as a file name (``a/b`` -> ``a__b``)."""
+    return name.replace("/", "__")
 
 
 def find_submissions(paths: list[Path]) -> list[Submission]:
