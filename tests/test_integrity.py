@@ -6,8 +6,9 @@ would: IPython hooks that answer for the runner or rewrite its reply, an audit h
 profiler, a thread, a subverted ``__import__``, shadowed names, objects that equal
 anything, and code that tries to bring hidden test code back to the student.
 
-q2 (printed output), q3 (a ``# value`` compared with a reference) and q4 (an assert with
-a literal expectation, split by the grader) are decided in the grader: every notebook
+q2 (printed output), q3 (a ``# value`` compared with a reference), q4 (an assert with
+a literal expectation, split by the grader) and q7 (otter's Python format: the test
+functions run in the grader and ask the kernel for values) are decided in the grader: every notebook
 scores exactly its honest q1 there, and no hidden code reaches its feedback or the
 student-visible fields of its Gradescope results. q5 (``assert cube_ok(cube)``, a single
 value computed by a helper the test defines, which the grader cannot split) is an assert
@@ -32,6 +33,33 @@ pytestmark = pytest.mark.slow
 HOSTILE = REPO / "tests" / "submissions" / "hostile"
 MARKER = "zq_hidden_marker"
 HIDDEN_CODE = [MARKER, "square(7)", "squares(4)", "cube(2)"]
+PYTHON_FORMAT = f"""\
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q7"
+points = 3
+
+
+@test_case(points=1, hidden=True)
+def test_square(env):
+    {MARKER} = [7, 49]
+    assert env["square"]({MARKER}[0]) == {MARKER}[1]
+
+
+@test_case(points=1, hidden=True)
+def test_cube(cube, squares):
+    assert cube(2) == 8 and list(squares(4)) == [0, 1, 4, 9]
+
+
+@test_case(points=1, hidden=True)
+def test_types(env):
+    three = env["squares"](3)
+    assert isinstance(three, list) and three[2] == 4 and isinstance(env["value"], int)
+    assert "value" in env and "nothing_by_that_name" not in env
+"""
+"""q7, otter's Python format: the functions run in the grader; the kernel is only asked for values."""
 TESTS = {
     "q1": ok_test_file("q1", (">>> assert value == 1\n", False)),
     "q2": ok_test_file("q2", (f">>> {MARKER} = 1\n>>> square(7)\n49\n", True)),
@@ -39,11 +67,13 @@ TESTS = {
     "q4": ok_test_file("q4", (f">>> {MARKER} = 1\n>>> assert cube(2) == 8\n", True)),
     "q5": ok_test_file("q5", (f">>> {MARKER} = 1\n>>> def cube_ok(f):\n...     return f(2) > 7\n>>> assert cube_ok(cube)\n", True)),
     "q6": ok_test_file("q6", (">>> assert np.sum(squares(3)) == 5\n", False)),  # np: the assignment's, from imports.json
+    "q7": PYTHON_FORMAT,
 }
 REFERENCES = {"q3": {"0": {"1": {"t": "list", "v": [{"t": "int", "v": str(n * n)} for n in range(4)]}}}}
-DECIDED_IN_THE_GRADER = {"q1": 1, "q2": 0, "q3": 0, "q4": 0, "q6": 0}
+DECIDED_IN_THE_GRADER = {"q1": 1, "q2": 0, "q3": 0, "q4": 0, "q6": 0, "q7": 0}
 ATTACKS = ["forge_pre_run_cell", "forge_input_transformer", "forge_display_publisher", "forge_displayhook", "forge_audit_hook",
-           "forge_profiler", "forge_thread", "doctest_subversion", "shadow_namespace", "liar_objects", "leak_everywhere"]
+           "forge_profiler", "forge_thread", "doctest_subversion", "shadow_namespace", "liar_objects", "leak_everywhere",
+           "forge_remote"]
 FORGES_THE_KERNEL_VERDICT = ["forge_input_transformer", "forge_display_publisher", "forge_profiler", "doctest_subversion"]
 """Single-reply forgers: they do win q5, decided in the kernel (the control)."""
 DETECTED = ["forge_pre_run_cell", "forge_audit_hook"]
@@ -104,7 +134,7 @@ def test_no_hidden_code_reaches_the_student(graded, name):
 
 def test_right_answers_score_in_full_whatever_the_globals_are_called(graded):
     result = result_of(graded, "honest_names")
-    assert (result["score"], result["problems"]) == (6, [])
+    assert (result["score"], result["problems"]) == (9, [])
 
 
 def test_the_control_forging_works_where_the_kernel_decides(graded):

@@ -9,6 +9,7 @@ submission's own ``timeout`` is kept.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from typing import IO, Any
@@ -23,8 +24,9 @@ from .kernel import KernelSession, Outcome
 from .kernels import KernelSupply, WarmKernel, runner_code
 from .plan import Step, plan_steps
 from .probes import PROBE_RESULT_SCHEMA, Probe, not_run, probe_result
+from .remote import REMOTE_REPLY_SCHEMA, KernelUnavailable, run_test_functions
 from .results import KERNEL_RESULT_SCHEMA, CellError, Problem, ProblemKind, Status, SubmissionResult
-from .scoring import TestSuite, Which
+from .scoring import QuestionTests, TestSuite, Which
 from .setup import GradingSetup
 from .submissions import Submission
 
@@ -185,6 +187,10 @@ class _SubmissionRun:
         if which == "public":
             self.checked_at[question] = cell
         kernel.launch.kill_leftovers(busy_only=True)  # the tests get the CPU to themselves; idle worker pools stay
+        if not tests.spec.ok_format:
+            await self._run_test_functions(kernel, tests, which, cell)
+            self.test_seconds[question] = self.test_seconds.get(question, 0.0) + time.perf_counter() - started
+            return
         request_id = secrets.token_hex(16)
         request = tests.kernel_request(request_id, which)
         request.update(snapshot=self.snapshot_key, checkpoint=cell is not None, from_checkpoint=which == "hidden")
@@ -209,6 +215,52 @@ class _SubmissionRun:
         self.test_seconds[question] = self.test_seconds.get(question, 0.0) + time.perf_counter() - started
         if outcome.needs_restart:
             await self._recover(kernel, outcome, cell)
+
+    async def _run_test_functions(self, kernel: KernelSession, tests: QuestionTests, which: Which, cell: int | None) -> None:
+        """Python-format cases: their functions run here, in a thread, asking the kernel for values (``grade.remote``)."""
+        loop = asyncio.get_running_loop()
+        cases = tests.select(which)
+        what = f"the {which} tests of {tests.name}"
+        deadline = time.monotonic() + self.setup.limits.cell_timeout
+        session = {"snapshot": self.snapshot_key, "session": secrets.token_hex(8)}
+        ended: list[Outcome] = []  # the outcome after which the kernel is not asked again
+
+        async def send(op: dict) -> dict:
+            if ended or time.monotonic() >= deadline:
+                raise KernelUnavailable("no time left" if not ended else ended[0].status)
+            request_id = secrets.token_hex(16)
+            request = {**session, **op, "request_id": request_id}
+            code = runner_code("remote", f"{request!r}, __builtins__.globals()")
+            outcome = await self._run(kernel, code, timeout=deadline - time.monotonic(), store_history=False,
+                                      result_mimetype=kernel_side.RESULT_MIMETYPE)
+            payload = self._reply(outcome, request_id, REMOTE_REPLY_SCHEMA, what, cell)
+            if payload is None or outcome.status not in ("ok", "error"):
+                ended.append(outcome)
+                raise KernelUnavailable("tampering" if outcome.violations else outcome.status)
+            return payload
+
+        def send_from_thread(op: dict) -> dict:
+            return asyncio.run_coroutine_threadsafe(send(op), loop).result()
+
+        try:
+            opened = await send({"op": "open", "question": tests.name, "imports": list(tests.imports),
+                                 "checkpoint": cell is not None, "from_checkpoint": which == "hidden"})
+            if opened.get("tampered"):
+                where = f"cell {cell}" if cell else "the end"
+                self._problem("tampering", f"before the tests of {tests.name} at {where}, restored: "
+                              f"{_short(', '.join(map(str, opened['tampered'][:10])), 300)}", cell)
+            run = loop.run_in_executor(None, run_test_functions, tests.python_source(which), send_from_thread)
+            outcomes = await asyncio.wait_for(run, max(deadline - time.monotonic(), 0.01) + 5)
+            await send({"op": "close"})
+        except (KernelUnavailable, TimeoutError) as error:
+            ended.append(Outcome("timeout") if isinstance(error, TimeoutError) else Outcome("ok"))
+            detail = "timeout" if isinstance(error, TimeoutError) else str(error)
+            where = f"at cell {cell}" if cell else "after the last cell"
+            self._problem("tests_failed_to_run", f"{what} {where} did not report ({detail})", cell)
+            outcomes = [(False, f"the tests could not run ({detail})")] * len(cases)
+        self.outcomes.setdefault(tests.name, {}).update(zip((c.index for c in cases), outcomes, strict=True))
+        if ended and ended[0].needs_restart:
+            await self._recover(kernel, ended[0], cell)
 
     async def _run_probes(self, kernel: KernelSession, step_index: int) -> None:
         for probe in self.probes:

@@ -7,8 +7,9 @@ runner executes them against a shallow copy of the notebook's globals, as doctes
 would, and sends back *data*: what each example printed, the exception it raised,
 and, for examples marked ``# value``, the value itself (plain JSON; arrays as ``.npy``
 without pickle). The expected outputs and reference values never enter the kernel:
-``grade.verdict`` compares in the grader. Python-format (``@test_case``) files still
-decide inside, and are reported as such by ``grader validate``.
+``grade.verdict`` compares in the grader. Python-format (``@test_case``) test functions
+run in the grader (``grade.remote``): here, ``remote`` only answers their questions about
+the notebook's values, with data (or a handle, for an object they may call).
 
 Before the tests run, attributes of the modules tests rely on that the notebook
 replaced are put back from a snapshot taken before its first cell, and named; that is
@@ -263,8 +264,9 @@ def _run_python_file(source, namespace):
     return results
 
 
-def test_result(request, user_globals):
-    """Run one question's test files against the notebook's globals; the JSON-ready result."""
+def _test_namespace(request, user_globals):
+    """The namespace a question's tests see, and what was restored: the globals (at its check cell, for the
+    hidden cases), with the real builtins and the assignment's own imports, whatever the notebook rebound."""
     tampered = restore(request["snapshot"]) if request.get("snapshot") else []
     checkpoints = getattr(sys.modules.get(request.get("snapshot") or ""), "checkpoints", {})
     if request.get("checkpoint"):  # the check cell: remember which objects its names are bound to
@@ -279,6 +281,12 @@ def test_result(request, user_globals):
             exec(compile(statement, "<imports>", "exec"), namespace)
         except Exception:  # not installed in this kernel: the notebook's own binding stays
             pass
+    return namespace, tampered
+
+
+def test_result(request, user_globals):
+    """Run one question's test files against the notebook's globals; the JSON-ready result."""
+    namespace, tampered = _test_namespace(request, user_globals)
     cases: list[dict] = []
     budget = [MAX_VALUES_BYTES]
     with _quiet_displays():
@@ -289,6 +297,113 @@ def test_result(request, user_globals):
                 outcomes = _run_python_file(test_file["source"], namespace)
                 cases.extend({"passed": bool(passed), "output": output[:MAX_CASE_OUTPUT]} for passed, output in outcomes)
     return {"request_id": request["request_id"], "question": request["question"], "cases": cases, "tampered": tampered}
+
+
+_SESSIONS: dict[str, dict] = {}
+"""Python-format test runs in progress (session -> namespace and object handles), when the snapshot is gone."""
+MAX_HANDLES = 10_000
+
+
+def remote(request, user_globals):
+    """One step of a Python-format test that runs in the grader (``grade.remote``): look a name up, read an
+    attribute or item, call a function; display the answer as data, or as a handle when it is an object.
+
+    The test's code and its assertions stay in the grader: this side only answers questions about values.
+    """
+    holder = sys.modules.get(request.get("snapshot") or "")
+    sessions = holder.__dict__.setdefault("remote_sessions", {}) if holder is not None else _SESSIONS
+    reply = {"request_id": request["request_id"], "kind": "done"}
+    op = request["op"]
+    try:
+        with _quiet_displays(), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            if op == "open":
+                namespace, tampered = _test_namespace(request, user_globals)
+                sessions[request["session"]] = {"namespace": namespace, "handles": []}
+                reply["tampered"] = tampered
+            elif op == "close":
+                sessions.pop(request["session"], None)
+            else:
+                session = sessions[request["session"]]
+                reply.update(_remote_step(op, request, session["namespace"], session["handles"]))
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:
+        reply = {"request_id": request["request_id"], "kind": "raised", "error": _exception_line(error)}
+    _display_result(reply)
+
+
+def _remote_step(op, request, namespace, handles):
+    if op == "get":
+        if request["name"] not in namespace:
+            return {"kind": "missing"}
+        return _answer(namespace[request["name"]], handles)
+    if op == "keys":
+        return {"kind": "keys", "names": [str(name) for name in list(namespace)[:MAX_HANDLES]]}
+    target = handles[request["handle"]]
+    if op == "attr":
+        return _answer(getattr(target, request["name"]), handles)
+    if op == "item":
+        return _answer(target[decode_value(request["key"], handles)], handles)
+    if op == "len":
+        return _answer(len(target), handles)
+    if op == "call":
+        args = [decode_value(arg, handles) for arg in request["args"]]
+        kwargs = {str(key): decode_value(value, handles) for key, value in request["kwargs"]}
+        return _answer(target(*args, **kwargs), handles)
+    raise ValueError(f"unknown operation {op!r}")
+
+
+def _answer(value, handles):
+    """Data when the value is plain data small enough to send; otherwise a handle the grader can ask about."""
+    try:
+        encoded = encode_value(value)
+        text = json.dumps(encoded)
+        if '"t": "repr"' not in text and len(text) <= MAX_VALUE_BYTES:
+            return {"kind": "value", "value": encoded}
+    except (ValueError, RecursionError):
+        pass
+    if len(handles) >= MAX_HANDLES:
+        raise ValueError("too many objects")
+    handles.append(value)
+    kind = type(value)
+    return {"kind": "object", "handle": len(handles) - 1, "type": f"{kind.__module__}.{kind.__qualname__}"[:200],
+            "callable": callable(value)}
+
+
+def decode_value(data, handles=()):
+    """A value the grader encoded (``encode_value``'s format), or a handle to an object of this kernel, as an object."""
+    import base64
+
+    kind = data["t"]
+    if kind == "handle":
+        return handles[data["v"]]
+    if kind == "json":
+        return data["v"]
+    if kind == "int":
+        return int(data["v"])
+    if kind == "float":
+        return float(data["v"])
+    if kind in ("list", "tuple", "set"):
+        items = [decode_value(item, handles) for item in data["v"]]
+        return items if kind == "list" else tuple(items) if kind == "tuple" else set(items)
+    if kind == "dict":
+        return {decode_value(key, handles): decode_value(value, handles) for key, value in data["v"]}
+    numpy = importlib.import_module("numpy")
+    if kind == "ndarray":
+        return numpy.load(io.BytesIO(base64.b64decode(data["npy"])), allow_pickle=False)
+    if kind == "scalar":
+        dtype = numpy.dtype(data["dtype"])
+        parse = {"b": lambda text: text == "True", "c": complex, "f": float}.get(dtype.kind, int)
+        return dtype.type(parse(data["v"]))
+    if kind == "dtype":
+        return numpy.dtype(data["v"])
+    pandas = importlib.import_module("pandas")
+    if kind == "series":
+        return pandas.Series(decode_value(data["values"], handles), index=decode_value(data["index"], handles))
+    if kind == "frame":
+        columns = {name: decode_value(column, handles) for name, column in zip(data["columns"], data["data"], strict=True)}
+        return pandas.DataFrame(columns, index=decode_value(data["index"], handles))
+    raise ValueError(f"cannot decode a {kind!r} value")
 
 
 def run(request, user_globals):

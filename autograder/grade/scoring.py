@@ -81,12 +81,16 @@ class QuestionTests:
             test_file = {"ok_format": False, "source": _python_cases_source(self.source, cases)}
         return {"request_id": request_id, "question": self.name, "files": [test_file], "imports": list(self.imports)}
 
+    def python_source(self, which: Which = "all") -> str:
+        """A Python-format file reduced to the ``which`` cases, for ``grade.remote`` to run in the grader."""
+        return _python_cases_source(self.source, self.select(which))
+
     def judge(self, replies: list, which: Which = "all") -> list[tuple[bool, str]]:
         """Each case's (passed, report), decided here from the kernel's data (see ``grade.verdict``)."""
         cases = self.select(which)
         if len(replies) != len(cases):
             return [(False, "the test runner returned a wrong number of cases")] * len(cases)
-        if not self.spec.ok_format:  # Python-format test functions decide in the kernel: their word is taken
+        if not self.spec.ok_format:  # a probe's (grader validate): the master's own variants, run in a fork
             return [(bool(r.get("passed")), str(r.get("output", ""))) if isinstance(r, dict) else (False, "") for r in replies]
         return [
             judge_case(self.examples[case.index], reply.get("examples") if isinstance(reply, dict) else None,
@@ -97,7 +101,8 @@ class QuestionTests:
     def decided_outside(self, case_index: int) -> bool:
         """Whether forging this case needs the answer: one of its examples is compared, in the grader, with
         something a forger cannot guess (a reference value that is not a bool or None, or printed output
-        other than True, False, None or nothing)."""
+        other than True, False, None or nothing). A Python-format function is decided in the grader too
+        (``grade.remote``), but what it compares with cannot be read from it: it is not counted."""
         if not self.spec.ok_format:
             return False
         references = self.references.get(case_index, {})
