@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from autograder.grade import kernel_side
-from autograder.grade.remote import KernelUnavailable, RemoteObject, answer, run_test_functions
+from autograder.grade.remote import KernelUnavailable, RemoteObject, RunBudget, answer, run_test_functions
 
 HEADER = "OK_FORMAT = False\nname = 'q1'\n\n"  # as QuestionTests.python_source gives it: otter's import left out
 
@@ -87,8 +87,17 @@ def test_what_the_notebook_raises_fails_the_case_with_its_last_line():
 def test_broken(broken, missing):
     assert missing is None
     broken(1)
+
+@test_case(points=1)
+def test_raises(broken):
+    try:
+        broken(-1)
+    except ValueError as error:  # the notebook's exception, as the class it was there
+        assert str(error) == "ValueError: no"
+    else:
+        raise AssertionError("no exception")
 ''', {"broken": broken})
-    assert outcomes == [(False, "RemoteError: ValueError: no")]
+    assert outcomes == [(False, "ValueError: no"), (True, "")]
 
 
 def test_objects_stay_in_the_kernel_and_cannot_claim_to_be_data():
@@ -104,12 +113,62 @@ def test_objects_stay_in_the_kernel_and_cannot_claim_to_be_data():
 def test_model(model):
     assert model.coef_.sum() == 3 and len(model.predict([[1], [2]])) == 2
     assert not isinstance(model, list)
+    assert model and model.predict
 ''', {"model": model})
     assert outcomes == [(True, "")]
-    claims_a_list = answer({"kind": "object", "handle": 0, "type": "builtins.list", "callable": False}, lambda op: None)
+    budget = RunBudget()
+    claims_a_list = answer({"kind": "object", "handle": 0, "types": ["builtins.list"]}, lambda op: None, budget)
     assert isinstance(claims_a_list, RemoteObject) and not isinstance(claims_a_list, list)
-    claims_a_frame = answer({"kind": "object", "handle": 0, "type": "pandas.core.frame.DataFrame"}, lambda op: None)
+    claims_a_frame = answer({"kind": "object", "handle": 0, "types": ["pandas.core.frame.DataFrame"]}, lambda op: None, budget)
     assert not isinstance(claims_a_frame, pd.DataFrame)
+    own_class = answer({"kind": "object", "handle": 0, "types": ["__main__.Decoder", "json.decoder.JSONDecoder", "builtins.object"]},
+                       lambda op: None, budget)
+    assert isinstance(own_class, json.JSONDecoder) and not callable(own_class)  # the first class of its MRO the grader knows
+
+
+def test_objects_can_be_iterated_searched_and_caught_as_their_exceptions():
+    def double(x):
+        return 2 * x
+
+    namespace = {"pipeline": [double, double], "models": {"a": double, "b": double}}
+    outcomes = run('''
+@test_case(points=1)
+def test_iterate(pipeline, models):
+    assert [step(1) for step in pipeline] == [2, 2] and sorted(models) == ["a", "b"] and "a" in models
+    assert len(pipeline) == 2 and pipeline and sum(f(3) for f in models.values()) == 12
+    try:
+        pipeline[5]
+    except IndexError:
+        pass
+''', namespace)
+    assert outcomes == [(True, "")]
+
+
+def test_a_frame_is_built_only_from_columns_as_long_as_its_index():
+    index = {"t": "ndarray", "npy": _npy(np.zeros(2_000_000, dtype=bool))}
+    stretched = {"t": "frame", "columns": ["a"], "data": [{"t": "int", "v": "0"}], "index": index}
+    with pytest.raises(KernelUnavailable):
+        answer({"kind": "value", "value": stretched}, lambda op: None, RunBudget())
+
+
+def test_endless_answers_end_the_run():
+    forged = {"call": {"kind": "value", "value": {"t": "int", "v": "1"}}}
+    with pytest.raises(KernelUnavailable):
+        run('''
+@test_case(points=1)
+def test_forever(f):
+    while True:
+        f(0)
+''', {"f": abs}, forged)
+
+
+def _npy(array: np.ndarray) -> str:
+    import base64
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return base64.b64encode(buffer.getvalue()).decode()
 
 
 def test_a_reply_that_is_not_data_stops_the_test_without_a_pass():
@@ -120,12 +179,90 @@ def test_a_reply_that_is_not_data_stops_the_test_without_a_pass():
 def test_any(answer):
     pass
 ''', {"answer": 1}, forged)
-    with pytest.raises(KernelUnavailable):  # a test's own ``except Exception`` does not swallow it
+    with pytest.raises(KernelUnavailable):  # a test's own ``except`` does not swallow it
         run('''
 @test_case(points=1)
 def test_any(env):
     try:
         env["answer"]
-    except Exception:
+    except BaseException:
         pass
 ''', {"answer": 1}, forged)
+
+
+NOTEBOOK = '''\
+import numpy as np
+import torch
+from torch import nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.Linear(2, 1)
+
+    def forward(self, x):
+        return self.layer(x)
+
+
+torch.manual_seed(0)
+net = Net()
+steps = [np.sqrt, np.square]
+
+
+def safe_log(x):
+    if x <= 0:
+        raise ValueError("x must be positive")
+    return float(np.log(x))
+
+
+def stuck(n):
+    while True:
+        pass
+'''
+MODELS = HEADER + '''
+import torch
+from torch import nn
+
+
+@test_case(points=1, hidden=True)
+def test_module(net):
+    assert isinstance(net, nn.Module) and not isinstance(net, nn.Linear)
+    out = net(torch.ones(1, 2))
+    assert isinstance(out, torch.Tensor) and out.shape == (1, 1)
+    assert sum(p.numel() for p in net.parameters()) == 3
+
+
+@test_case(points=1, hidden=True)
+def test_errors_and_steps(safe_log, steps):
+    try:
+        safe_log(-1)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("no ValueError")
+    assert [f(4.0) for f in steps] == [2.0, 16.0] and abs(safe_log(1.0)) < 1e-12
+'''
+STUCK = HEADER.replace("q1", "q2") + '''
+
+@test_case(points=1, hidden=True)
+def test_stuck(stuck):
+    stuck(1)
+'''
+
+
+@pytest.mark.slow
+def test_a_real_kernel_answers_for_models_errors_and_iteration(tmp_path):
+    """In a sandboxed kernel: a torch module of the notebook's own class, tensors both ways, an exception caught as
+    its class, functions in a list; a function that never returns ends its question only, as tests_failed_to_run."""
+    import nbformat
+    from helpers import run_grader, write_notebook, write_tests
+
+    tests = write_tests(tmp_path / "tests", {"q1": MODELS, "q2": STUCK})
+    write_notebook(tmp_path / "submissions" / "models.ipynb", [nbformat.v4.new_code_cell(NOTEBOOK)])
+    result = run_grader("grade", "--tests", str(tests), str(tmp_path / "submissions"), "--output", str(tmp_path / "out"),
+                        "--require-isolation", "--cell-timeout", "10", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    graded = json.loads((tmp_path / "out" / "results" / "models.json").read_text())
+    assert {q["name"]: q["score"] for q in graded["questions"]} == {"q1": 2, "q2": 0}, graded["questions"]
+    assert [p["kind"] for p in graded["problems"]] == ["tests_failed_to_run"], graded["problems"]

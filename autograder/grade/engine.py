@@ -223,11 +223,12 @@ class _SubmissionRun:
         what = f"the {which} tests of {tests.name}"
         deadline = time.monotonic() + self.setup.limits.cell_timeout
         session = {"snapshot": self.snapshot_key, "session": secrets.token_hex(8)}
-        ended: list[Outcome] = []  # the outcome after which the kernel is not asked again
+        ended: list[Outcome] = []  # once not empty, the kernel is not asked again; a stuck or dead kernel first
+        asking: set[asyncio.Future] = set()
 
         async def send(op: dict) -> dict:
             if ended or time.monotonic() >= deadline:
-                raise KernelUnavailable("no time left" if not ended else ended[0].status)
+                raise KernelUnavailable(ended[0].status if ended else "no time left")
             request_id = secrets.token_hex(16)
             request = {**session, **op, "request_id": request_id}
             code = runner_code("remote", f"{request!r}, __builtins__.globals()")
@@ -235,13 +236,16 @@ class _SubmissionRun:
                                       result_mimetype=kernel_side.RESULT_MIMETYPE)
             payload = self._reply(outcome, request_id, REMOTE_REPLY_SCHEMA, what, cell)
             if payload is None or outcome.status not in ("ok", "error"):
-                ended.append(outcome)
+                ended.insert(0, outcome)
                 raise KernelUnavailable("tampering" if outcome.violations else outcome.status)
             return payload
 
         def send_from_thread(op: dict) -> dict:
-            return asyncio.run_coroutine_threadsafe(send(op), loop).result()
+            future = asyncio.run_coroutine_threadsafe(send(op), loop)
+            asking.add(asyncio.wrap_future(future, loop=loop))
+            return future.result()
 
+        detail = ""
         try:
             opened = await send({"op": "open", "question": tests.name, "imports": list(tests.imports),
                                  "checkpoint": cell is not None, "from_checkpoint": which == "hidden"})
@@ -251,16 +255,26 @@ class _SubmissionRun:
                               f"{_short(', '.join(map(str, opened['tampered'][:10])), 300)}", cell)
             run = loop.run_in_executor(None, run_test_functions, tests.python_source(which), send_from_thread)
             outcomes = await asyncio.wait_for(run, max(deadline - time.monotonic(), 0.01) + 5)
-            await send({"op": "close"})
-        except (KernelUnavailable, TimeoutError) as error:
-            ended.append(Outcome("timeout") if isinstance(error, TimeoutError) else Outcome("ok"))
-            detail = "timeout" if isinstance(error, TimeoutError) else str(error)
+        except KernelUnavailable as error:
+            detail = str(error)
+        except TimeoutError:
+            detail = "timeout"
+        finally:
+            ended.append(Outcome("ok"))  # the thread, if still running, asks nothing more
+            await asyncio.gather(*asking, return_exceptions=True)  # nothing else reads the kernel while a question is out
+        if detail:
             where = f"at cell {cell}" if cell else "after the last cell"
             self._problem("tests_failed_to_run", f"{what} {where} did not report ({detail})", cell)
             outcomes = [(False, f"the tests could not run ({detail})")] * len(cases)
         self.outcomes.setdefault(tests.name, {}).update(zip((c.index for c in cases), outcomes, strict=True))
-        if ended and ended[0].needs_restart:
+        if ended[0].needs_restart:
             await self._recover(kernel, ended[0], cell)
+        elif not detail:
+            ended.clear()
+            try:
+                await send({"op": "close"})
+            except KernelUnavailable:  # the outcomes stand: closing only frees the kernel's handles
+                pass
 
     async def _run_probes(self, kernel: KernelSession, step_index: int) -> None:
         for probe in self.probes:

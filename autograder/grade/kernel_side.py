@@ -338,14 +338,26 @@ def _remote_step(op, request, namespace, handles):
             return {"kind": "missing"}
         return _answer(namespace[request["name"]], handles)
     if op == "keys":
-        return {"kind": "keys", "names": [str(name) for name in list(namespace)[:MAX_HANDLES]]}
+        return {"kind": "keys", "names": [str(name)[:200] for name in list(namespace)[:MAX_HANDLES]]}
     target = handles[request["handle"]]
     if op == "attr":
         return _answer(getattr(target, request["name"]), handles)
     if op == "item":
         return _answer(target[decode_value(request["key"], handles)], handles)
+    if op == "contains":
+        return _answer(decode_value(request["key"], handles) in target, handles)
     if op == "len":
         return _answer(len(target), handles)
+    if op == "bool":
+        return _answer(bool(target), handles)
+    if op == "iter":
+        import itertools
+
+        items = list(itertools.islice(iter(target), MAX_ITEMS + 1))
+        if len(items) > MAX_ITEMS:
+            raise ValueError(f"more than {MAX_ITEMS} items to iterate over")
+        budget = [MAX_VALUES_BYTES]
+        return {"kind": "items", "items": [_answer(item, handles, budget) for item in items]}
     if op == "call":
         args = [decode_value(arg, handles) for arg in request["args"]]
         kwargs = {str(key): decode_value(value, handles) for key, value in request["kwargs"]}
@@ -353,21 +365,27 @@ def _remote_step(op, request, namespace, handles):
     raise ValueError(f"unknown operation {op!r}")
 
 
-def _answer(value, handles):
+MAX_ITEMS = 10_000
+"""Items an iteration over an object of the kernel may give the grader."""
+
+
+def _answer(value, handles, budget=None):
     """Data when the value is plain data small enough to send; otherwise a handle the grader can ask about."""
     try:
         encoded = encode_value(value)
         text = json.dumps(encoded)
-        if '"t": "repr"' not in text and len(text) <= MAX_VALUE_BYTES:
-            return {"kind": "value", "value": encoded}
-    except (ValueError, RecursionError):
+        if '"t": "repr"' not in text and len(text) <= min(MAX_VALUE_BYTES, budget[0] if budget else MAX_VALUE_BYTES):
+            if budget:
+                budget[0] -= len(text)
+            tensor = type(value).__module__.split(".")[0] == "torch" and hasattr(value, "detach")
+            return {"kind": "value", "value": encoded, **({"tensor": True} if tensor else {})}
+    except Exception:  # not data after all (a bfloat16 tensor, an object whose conversion fails): a handle
         pass
     if len(handles) >= MAX_HANDLES:
         raise ValueError("too many objects")
     handles.append(value)
-    kind = type(value)
-    return {"kind": "object", "handle": len(handles) - 1, "type": f"{kind.__module__}.{kind.__qualname__}"[:200],
-            "callable": callable(value)}
+    types = [f"{kind.__module__}.{kind.__qualname__}"[:200] for kind in type(value).__mro__[:20]]
+    return {"kind": "object", "handle": len(handles) - 1, "types": types, "callable": callable(value)}
 
 
 def decode_value(data, handles=()):
@@ -377,6 +395,8 @@ def decode_value(data, handles=()):
     kind = data["t"]
     if kind == "handle":
         return handles[data["v"]]
+    if kind == "tensor":
+        return importlib.import_module("torch").as_tensor(decode_value(data["v"], handles))
     if kind == "json":
         return data["v"]
     if kind == "int":

@@ -6,19 +6,26 @@ Here the function runs in the grader, as PrairieLearn's grader runs its tests: `
 ``RemoteEnv`` whose lookups the kernel answers with plain data (numbers, strings,
 containers, arrays, frames: never a pickle, never an object that can lie about itself),
 and whose functions and other objects are ``RemoteObject`` handles: calling one, or
-reading an attribute or item, asks the kernel again and gets data (or another handle)
-back. The assertions, and so the verdict, are the grader's own.
+reading an attribute or item, iterating over it, asks the kernel again and gets data (or
+another handle) back. The assertions, and so the verdict, are the grader's own.
 
 What the kernel can still do is answer a question with the wrong value, which is what a
-wrong answer does anyway: forging a pass needs the right values.
+wrong answer does anyway: forging a pass needs the right values. Every reply is bounded
+(``RunBudget``); anything that is not a well-formed answer ends the run.
 """
 
 from __future__ import annotations
 
+import builtins
 import inspect
+import json
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+import numpy as np
 
 from . import kernel_side
 from .values import FrameValue, ReprValue, SeriesValue, SetValue, ValueDecodeError, decode_value, safely_hashable
@@ -29,20 +36,30 @@ Send = Callable[[dict], dict]
 Ask = Callable[[dict], Any]
 """One operation, answered: the value, a ``RemoteObject``, or what the notebook's code raised."""
 MAX_OUTPUT = 4000
+_ANSWER = {
+    "type": "object",
+    "required": ["kind"],
+    "properties": {
+        "kind": {"enum": ["value", "object"]},
+        "value": {"type": "object"},
+        "tensor": {"type": "boolean"},
+        "handle": {"type": "integer", "minimum": 0},
+        "types": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 200}},
+        "callable": {"type": "boolean"},
+    },
+}
 REMOTE_REPLY_SCHEMA = {
     "type": "object",
     "required": ["request_id", "kind"],
     "additionalProperties": False,
     "properties": {
+        **_ANSWER["properties"],  # type: ignore[dict-item]
         "request_id": {"type": "string"},
-        "kind": {"enum": ["done", "value", "object", "missing", "raised", "keys"]},
-        "tampered": {"type": "array", "items": {"type": "string"}},
-        "value": {"type": "object"},
-        "handle": {"type": "integer", "minimum": 0},
-        "type": {"type": "string"},
-        "callable": {"type": "boolean"},
-        "error": {"type": "string"},
-        "names": {"type": "array", "items": {"type": "string"}},
+        "kind": {"enum": ["done", "value", "object", "missing", "raised", "keys", "items"]},
+        "tampered": {"type": "array", "maxItems": 1000, "items": {"type": "string", "maxLength": 200}},
+        "error": {"type": "string", "maxLength": 10 * MAX_OUTPUT},
+        "names": {"type": "array", "maxItems": kernel_side.MAX_HANDLES, "items": {"type": "string", "maxLength": 200}},
+        "items": {"type": "array", "maxItems": kernel_side.MAX_ITEMS, "items": _ANSWER},
     },
 }
 """The one message ``kernel_side.remote`` displays per operation."""
@@ -59,66 +76,114 @@ class KernelUnavailable(BaseException):
     """
 
 
+@dataclass
+class RunBudget:
+    """What one question's run may take from the kernel: a forger's endless answers end it, not the grader."""
+
+    operations: int = 20_000
+    value_bytes: int = kernel_side.MAX_VALUES_BYTES * 4
+    failure: KernelUnavailable | None = None
+    """The first reason the run had to stop: raised again after the test that met it, whatever that test caught."""
+
+    def spend(self, value: Any) -> None:
+        self.operations -= 1
+        self.value_bytes -= len(json.dumps(value)) if value is not None else 0
+        if self.operations < 0 or self.value_bytes < 0:
+            raise self.fail("the kernel's answers went past the run's budget")
+
+    def fail(self, reason: str) -> KernelUnavailable:
+        if self.failure is None:
+            self.failure = KernelUnavailable(reason)
+        return self.failure
+
+
 class RemoteObject:
-    """An object that stays in the student's kernel: a function, a model, anything that is not data."""
+    """An object that stays in the student's kernel: a model, a generator, a list of models, a big array."""
 
-    __slots__ = ("_ask", "_handle", "_type", "_callable")
+    __slots__ = ("__ask", "__handle", "__types")
 
-    def __init__(self, ask: Ask, handle: int, type_name: str, is_callable: bool):
-        object.__setattr__(self, "_ask", ask)
-        object.__setattr__(self, "_handle", handle)
-        object.__setattr__(self, "_type", type_name)
-        object.__setattr__(self, "_callable", is_callable)
+    def __init__(self, ask: Ask, handle: int, types: list[str]):
+        object.__setattr__(self, "_RemoteObject__ask", ask)
+        object.__setattr__(self, "_RemoteObject__handle", handle)
+        object.__setattr__(self, "_RemoteObject__types", types)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        try:
-            return self._ask({"op": "attr", "handle": self._handle, "name": name})
-        except RemoteError as error:
-            if str(error).startswith("AttributeError"):
-                raise AttributeError(str(error)) from None
-            raise
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._ask({"op": "call", "handle": self._handle, "args": [encode_argument(a) for a in args],
-                          "kwargs": [[key, encode_argument(value)] for key, value in kwargs.items()]})
+        return self.__ask({"op": "attr", "handle": self.__handle, "name": name})
 
     def __getitem__(self, key: Any) -> Any:
-        return self._ask({"op": "item", "handle": self._handle, "key": encode_argument(key)})
+        return self.__ask({"op": "item", "handle": self.__handle, "key": encode_argument(key)})
+
+    def __contains__(self, key: Any) -> bool:
+        return bool(self.__ask({"op": "contains", "handle": self.__handle, "key": encode_argument(key)}))
+
+    def __iter__(self) -> Iterator[Any]:
+        items = self.__ask({"op": "iter", "handle": self.__handle})
+        return iter(items if isinstance(items, list) else [])
 
     def __len__(self) -> int:
-        length = self._ask({"op": "len", "handle": self._handle})
+        length = self.__ask({"op": "len", "handle": self.__handle})
         if not isinstance(length, int):
-            raise TypeError("len() of a remote object gave no integer")
+            raise TypeError("len() of an object of the notebook gave no integer")
         return length
+
+    def __bool__(self) -> bool:
+        return bool(self.__ask({"op": "bool", "handle": self.__handle}))
 
     @property  # type: ignore[misc]
     def __class__(self) -> type:
-        """The grader's own class of that name, when the grader has it loaded (``isinstance(model, LogisticRegression)``).
+        """The first class of the object's MRO the grader has loaded (``isinstance(model, nn.Module)`` for the
+        notebook's own ``class MLP(nn.Module)``), read without importing or running anything.
 
         Never a data type: an honest kernel sends a list or an array as data, so a handle that claims to be
-        one (``isinstance(x, list)``) is not believed. The name of any other class is the kernel's word,
-        as a type check inside the kernel would be.
+        one (``isinstance(x, list)``) is not believed. Any other class is the kernel's word, as a type check
+        inside the kernel would be.
         """
-        module_name, _, qualname = self._type.rpartition(".")
-        found: Any = sys.modules.get(module_name)
-        for part in qualname.split(".") if found is not None else ():
-            found = getattr(found, part, None)
-        if not isinstance(found, type) or found.__module__ == __name__ or issubclass(found, _data_types()):
-            return RemoteObject
-        return found
+        for name in self.__types:
+            found = _loaded_class(name)
+            if found is not None:
+                return found
+        return type(self)
 
     def __repr__(self) -> str:
-        return f"<{self._type} in the notebook>"
+        return f"<{self.__types[0] if self.__types else 'object'} in the notebook>"
+
+
+class RemoteFunction(RemoteObject):
+    """A callable of the notebook: calling it runs it there, on arguments sent as data."""
+
+    __slots__ = ()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._RemoteObject__ask({
+            "op": "call", "handle": self._RemoteObject__handle,
+            "args": [encode_argument(a) for a in args],
+            "kwargs": [[key, encode_argument(value)] for key, value in kwargs.items()],
+        })
+
+
+def _loaded_class(name: str) -> type | None:
+    """The class ``module.Qualname`` if its module is already loaded and it is a class written in Python (a heap
+    type) other than a data type or this module's; looked up in the module's own namespace (no lazy imports)."""
+    module_name, _, qualname = name.partition(".")
+    while True:  # the longest loaded module prefix: "torch.nn.modules.module.Module"
+        head, _, tail = qualname.partition(".")
+        if not tail or f"{module_name}.{head}" not in sys.modules:
+            break
+        module_name, qualname = f"{module_name}.{head}", tail
+    found: Any = sys.modules.get(module_name)
+    for part in qualname.split("."):
+        found = vars(found).get(part) if hasattr(found, "__dict__") else None
+    if not isinstance(found, type) or not found.__flags__ & (1 << 9) or found.__module__ == __name__:
+        return None
+    return None if issubclass(found, _data_types()) else found
 
 
 def _data_types() -> tuple[type, ...]:
     """The types ``kernel_side.encode_value`` sends as data (and the libraries' that are loaded)."""
-    import numpy
-
     types: list[type] = [type(None), bool, int, float, complex, str, bytes, list, tuple, dict, set, frozenset,
-                         numpy.ndarray, numpy.generic, numpy.dtype]
+                         np.ndarray, np.generic, np.dtype]
     for module, names in (("pandas", ("DataFrame", "Series", "Index")), ("torch", ("Tensor",))):
         if module in sys.modules:
             types += [getattr(sys.modules[module], name) for name in names if isinstance(getattr(sys.modules[module], name, None), type)]
@@ -166,35 +231,86 @@ class _Missing(Exception):
     pass
 
 
-def answer(reply: dict, ask: Ask) -> Any:
-    """The Python object a checked reply of ``kernel_side.remote`` stands for."""
+def asker(send: Send, budget: RunBudget) -> Ask:
+    """Operations answered through ``send``, within ``budget``; the objects they return ask through it too."""
+
+    def ask(op: dict) -> Any:
+        if budget.failure is not None:
+            raise budget.failure
+        try:
+            reply = send(op)
+        except KernelUnavailable as error:
+            raise budget.fail(str(error)) from None
+        budget.spend(reply.get("value"))
+        kind = reply.get("kind")
+        if kind == "missing":
+            raise _Missing()
+        if kind == "raised":
+            raise remote_exception(str(reply.get("error", "")))
+        if kind == "keys":
+            return list(reply.get("names", []))
+        if kind == "items":
+            for item in reply.get("items", []):
+                budget.spend(item.get("value"))
+            return [answer(item, ask, budget) for item in reply.get("items", [])]
+        return answer(reply, ask, budget)
+
+    return ask
+
+
+def answer(reply: dict, ask: Ask, budget: RunBudget) -> Any:
+    """The Python object an answer (``kernel_side._answer``) stands for."""
     kind = reply.get("kind")
     if kind == "value":
         try:
-            return materialize(decode_value(reply.get("value")))
+            value = materialize(decode_value(reply.get("value")))
         except ValueDecodeError as error:
-            raise KernelUnavailable(f"the kernel sent {error}") from None
+            raise budget.fail(f"the kernel sent {error}") from None
+        if reply.get("tensor") and isinstance(value, np.ndarray) and "torch" in sys.modules:
+            return sys.modules["torch"].as_tensor(value)
+        return value
     if kind == "object" and isinstance(reply.get("handle"), int):
-        return RemoteObject(ask, reply["handle"], str(reply.get("type", "object"))[:200], bool(reply.get("callable")))
-    if kind == "missing":
-        raise _Missing()
-    if kind == "raised":
-        raise RemoteError(str(reply.get("error", "")).strip()[:MAX_OUTPUT])
-    if kind == "keys":
-        return [str(name) for name in reply.get("names", [])][: kernel_side.MAX_HANDLES]
-    raise KernelUnavailable("the kernel sent a reply of no known kind")
+        kind_of = RemoteFunction if reply.get("callable") else RemoteObject
+        return kind_of(ask, reply["handle"], [str(t) for t in reply.get("types", [])])
+    raise budget.fail("the kernel sent a reply of no known kind")
+
+
+def remote_exception(line: str) -> RemoteError:
+    """``ValueError: no`` from the kernel as an exception a test can catch as ``ValueError`` (and as ``RemoteError``)."""
+    line = line.strip()[:MAX_OUTPUT]
+    return _exception_class(line.partition(":")[0].strip())(line)
+
+
+@cache
+def _exception_class(name: str) -> type[RemoteError]:
+    base = getattr(builtins, name, None) if name.isidentifier() else None
+    if isinstance(base, type) and issubclass(base, Exception) and base is not Exception:
+        try:
+            return type(name, (RemoteError, base), {"__module__": __name__})
+        except TypeError:  # a layout Python will not combine
+            pass
+    return RemoteError
 
 
 def materialize(value: Any) -> Any:
-    """Decoded data as the objects a test expects: DataFrames and Series, sets; a repr stays text."""
+    """Decoded data as the objects a test expects: DataFrames and Series, sets; a repr stays text.
+
+    A frame or series is built only when each column is one-dimensional and as long as the index: pandas
+    would otherwise stretch a single number along a two-million-row index the kernel sent.
+    """
     if isinstance(value, FrameValue):
         import pandas  # type: ignore[import-untyped]  # the course's own dependency; no stubs installed
 
-        return pandas.DataFrame({c: value["data"][c] for c in value["columns"]}, columns=value["columns"], index=value["index"])
+        index = _vector(value["index"], None)
+        columns = {c: _vector(value["data"][c], len(index)) for c in value["columns"]}
+        if len(set(value["columns"])) != len(value["columns"]):
+            raise ValueDecodeError("a frame with repeated column names")
+        return pandas.DataFrame(columns, columns=value["columns"], index=index)
     if isinstance(value, SeriesValue):
         import pandas
 
-        return pandas.Series(value["values"], index=value["index"])
+        index = _vector(value["index"], None)
+        return pandas.Series(_vector(value["values"], len(index)), index=index)
     if isinstance(value, SetValue):
         items = [materialize(v) for v in value]
         return set(items) if all(safely_hashable(v) for v in items) else items
@@ -209,38 +325,41 @@ def materialize(value: Any) -> Any:
     return value
 
 
+def _vector(value: Any, length: int | None) -> Any:
+    if not (isinstance(value, np.ndarray) and value.ndim == 1 or isinstance(value, list)):
+        raise ValueDecodeError("a frame or series whose column is not a list of values")
+    if length is not None and len(value) != length:
+        raise ValueDecodeError("a frame or series whose columns and index differ in length")
+    return value
+
+
 def encode_argument(value: Any) -> dict:
     """An argument for a call in the kernel: a handle for one of its own objects, data for everything else."""
     if isinstance(value, RemoteObject):
-        return {"t": "handle", "v": object.__getattribute__(value, "_handle")}
-    if isinstance(value, (list, tuple)) and any(isinstance(v, RemoteObject) for v in value):
+        return {"t": "handle", "v": object.__getattribute__(value, "_RemoteObject__handle")}
+    if isinstance(value, (list, tuple)):
         return {"t": "list" if isinstance(value, list) else "tuple", "v": [encode_argument(v) for v in value]}
-    if isinstance(value, dict) and any(isinstance(v, RemoteObject) for v in value.values()):
+    if isinstance(value, dict):
         return {"t": "dict", "v": [[encode_argument(k), encode_argument(v)] for k, v in value.items()]}
     encoded = kernel_side.encode_value(value)
     if encoded.get("t") == "repr":
-        raise TypeError(f"a {type(value).__name__} cannot be passed to the notebook's code (data only)")
+        raise TypeError(f"a {type(value).__name__} cannot be passed to the notebook's code (data, or its own objects, only)")
+    if type(value).__module__.split(".")[0] == "torch" and hasattr(value, "detach"):
+        return {"t": "tensor", "v": encoded}
     return encoded
-
-
-def asker(send: Send) -> Ask:
-    """Operations answered through ``send``; the objects they return ask through it too."""
-
-    def ask(op: dict) -> Any:
-        return answer(send(op), ask)
-
-    return ask
 
 
 def run_test_functions(source: str, send: Send) -> list[tuple[bool, str]]:
     """Run each ``@test_case`` function of ``source`` (a test file reduced to the cases due) with a ``RemoteEnv``.
 
     A case passes when its function returns. The report of a failing case is the grader's
-    own words and the exception the test's code raised.
+    own words and the exception the test's code raised. Once the kernel stops answering
+    properly, the run ends (``KernelUnavailable``), even if the test caught the error.
     """
     definitions: dict[str, Any] = {"test_case": kernel_side.test_case, "__name__": "grader_test_file"}
     exec(compile(source, "<test file>", "exec"), definitions)
-    ask, results = asker(send), []
+    budget = RunBudget()
+    ask, results = asker(send, budget), []
     for value in list(definitions.values()):
         if not isinstance(value, kernel_side.test_case) or value.test_func is None:
             continue
@@ -252,5 +371,8 @@ def run_test_functions(source: str, send: Send) -> list[tuple[bool, str]]:
         except KernelUnavailable:
             raise
         except Exception as error:  # a failing test case, whatever it raised
-            results.append((False, f"{type(error).__name__}: {error}"[:MAX_OUTPUT]))
+            report = str(error) if isinstance(error, RemoteError) else f"{type(error).__name__}: {error}"
+            results.append((False, report[:MAX_OUTPUT]))
+        if budget.failure is not None:
+            raise budget.failure
     return results
