@@ -19,7 +19,8 @@ from helpers import GRADER, REPO, ok_test_file, write_tests
 pytestmark = pytest.mark.slow
 
 HOSTILE = REPO / "tests" / "submissions" / "hostile"
-CHANNEL_NOTEBOOKS = ["forge_first", "result_flood", "deep_payload", "giant_exception_name", "echo_test_code", "shadow_builtins"]
+CHANNEL_NOTEBOOKS = ["forge_first", "result_flood", "deep_payload", "giant_exception_name", "echo_test_code", "shadow_builtins",
+                     "shell_flood"]
 ATTACKS = ["forge_first", "result_flood", "deep_payload"]
 HONEST_SCORES = {"q1": 1, "q2": 0, "q3": 0, "q4": 0}
 HIDDEN_MARKER = "zq_hidden_marker"
@@ -56,6 +57,13 @@ def test_an_attack_on_the_channel_gains_nothing_and_is_reported(graded, name):
     scores = {q["name"]: q["score"] for q in result["questions"]}
     assert scores == HONEST_SCORES, result["problems"]
     assert any(p["kind"] == "tampering" for p in result["problems"]), result["problems"]
+
+
+def test_a_kernel_that_never_finishes_on_the_shell_channel_does_not_hold_the_grader(graded):
+    """It drops the reply to every execution of the runner and sends other shell messages every half second instead:
+    the grader waits a bounded time for each reply (it once waited for ever, and the whole batch with it)."""
+    result = result_of(graded, "shell_flood")
+    assert (result["status"], {q["name"]: q["score"] for q in result["questions"]}) == ("graded", HONEST_SCORES)
 
 
 def test_a_giant_exception_name_is_stored_short(graded):

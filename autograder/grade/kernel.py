@@ -31,6 +31,8 @@ MAX_FRAME_BYTES = 32 * 2**20
 """A message frame larger than this is dropped undecoded (its bytes still count as output)."""
 MAX_DEPTH = 100
 """Containers nested deeper than this in one message: dropped, as no Jupyter message needs it."""
+MAX_SHELL_DRAIN = 10.0
+"""Seconds an execution's shell reply is waited for once its output is over."""
 MAX_RESULTS = 8
 """Result messages kept per execution; any beyond are counted as output and reported."""
 
@@ -248,9 +250,11 @@ class KernelSession:
         return reason
 
     async def _drain_shell(self, msg_id: str) -> None:
-        """Consume the execute reply so the shell channel does not back up."""
+        """Consume the execute reply so the shell channel does not back up; give up after ``MAX_SHELL_DRAIN``
+        seconds, as a kernel sending shell messages of its own without end would otherwise hold the grader here."""
+        deadline = time.monotonic() + MAX_SHELL_DRAIN
         try:
-            while True:
+            while time.monotonic() < deadline:
                 try:
                     reply = await self._client.get_shell_msg(timeout=2)
                 except (AttributeError, ChannelViolation, KeyError, TypeError, ValueError):
