@@ -427,11 +427,29 @@ def report(assignment, results_dir, output_dir, lms, screenshot, manual_scores):
         click.echo(f"{target.id}: screenshot: {take_screenshot(written.html, written.html.with_suffix('.png'))}")
 
 
+def _assignment_and_submissions(output_help: str):
+    """``ASSIGNMENT SUBMISSION... [--output DIR]``: the arguments of the commands that read one assignment's submissions."""
+
+    def decorate(command):
+        command = click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                               help=output_help)(command)
+        command = click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))(command)
+        return click.argument("assignment")(command)
+
+    return decorate
+
+
+def _assignment_output(assignment: str, output_dir: Path | None, folder: str):
+    """The course, the assignment, and where a command's files go: ``--output`` or ``graded/<assignment>/<folder>/``."""
+    from .course import load_course
+
+    course = load_course()
+    target = course.assignment(assignment)
+    return course, target, output_dir or course.root / "graded" / target.id / folder
+
+
 @main.command()
-@click.argument("assignment")
-@click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The grading workspace (default: graded/<assignment>/manual/).")
+@_assignment_and_submissions("The grading workspace (default: graded/<assignment>/manual/).")
 @click.option("--anonymous", is_flag=True, help="Show answers under stable pseudonyms; names appear only in scores.csv.")
 def manual(assignment, submissions, output_dir, anonymous):
     """Collect the answers to ASSIGNMENT's manual questions into a grading workspace.
@@ -455,12 +473,9 @@ def manual(assignment, submissions, output_dir, anonymous):
       grader manual hw03 submissions/hw03/
       grader manual hw03 submissions/hw03/ --anonymous --output /tmp/hw03-manual
     """
-    from .course import load_course
     from .manual.workspace import write_workspace
 
-    course = load_course()
-    target = course.assignment(assignment)
-    output_dir = output_dir or course.root / "graded" / target.id / "manual"
+    course, target, output_dir = _assignment_output(assignment, output_dir, "manual")
     workspace = write_workspace(course, target, list(submissions), output_dir, anonymous)
     click.echo(f"{target.id}: {workspace.submissions} submissions, {len(workspace.pages)} manual questions: "
                f"{workspace.directory / 'index.html'}")
@@ -471,10 +486,7 @@ def manual(assignment, submissions, output_dir, anonymous):
 
 
 @main.command()
-@click.argument("assignment")
-@click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the PDFs go (default: graded/<assignment>/pdf/).")
+@_assignment_and_submissions("Where the PDFs go (default: graded/<assignment>/pdf/).")
 def pdf(assignment, submissions, output_dir):
     """Print each submission's manual answers as a PDF, for a Gradescope PDF assignment.
 
@@ -486,20 +498,15 @@ def pdf(assignment, submissions, output_dir):
     Example:
       grader pdf hw03 submissions/hw03/ --output /tmp/hw03-pdfs
     """
-    from .course import load_course
     from .manual.pdf import write_pdfs
 
-    course = load_course()
-    target = course.assignment(assignment)
-    printed = write_pdfs(course, target, list(submissions), output_dir or course.root / "graded" / target.id / "pdf")
+    course, target, output_dir = _assignment_output(assignment, output_dir, "pdf")
+    printed = write_pdfs(course, target, list(submissions), output_dir)
     click.echo(f"{target.id}: {len(printed.files)} PDFs in {printed.directory}")
 
 
 @main.command()
-@click.argument("assignment")
-@click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where similarity.html and similarity.csv go (default: graded/<assignment>/similarity/).")
+@_assignment_and_submissions("Where similarity.html and similarity.csv go (default: graded/<assignment>/similarity/).")
 @click.option("--against", "against", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A directory of earlier terms' submissions or known public solutions to compare with (repeatable).")
 def similarity(assignment, submissions, output_dir, against):
@@ -522,13 +529,10 @@ def similarity(assignment, submissions, output_dir, against):
       grader similarity hw01 submissions/hw01/
       grader similarity hw01 submissions/hw01/ --against archive/2025/hw01/
     """
-    from .course import load_course
     from .similarity.report import find_similarity
 
-    course = load_course()
-    target = course.assignment(assignment)
-    found = find_similarity(course, target, list(submissions), output_dir or course.root / "graded" / target.id / "similarity",
-                            list(against))
+    course, target, output_dir = _assignment_output(assignment, output_dir, "similarity")
+    found = find_similarity(course, target, list(submissions), output_dir, list(against))
     top = f"; most similar: {found.pairs[0].a} and {found.pairs[0].b} ({found.pairs[0].score:.2f})" if found.pairs else ""
     click.echo(f"{target.id}: {found.submissions} submissions, {len(found.pairs)} similar pairs, "
                f"{len(found.groups)} groups of three or more{top}")
