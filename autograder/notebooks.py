@@ -11,11 +11,45 @@ from .errors import GraderError
 
 
 def read_notebook(path: Path, *, label: str | None = None) -> nbformat.NotebookNode:
-    """Read and validate an nbformat-4 notebook.
+    """Read and validate an nbformat-4 notebook (a master, a release: files the course writes).
 
     ``label`` names the notebook in messages (e.g. a path relative to the course).
     """
     label = label or str(path)
+    text, _ = _load(path, label)
+    try:
+        return _strict(text)
+    except nbformat.ValidationError as exc:
+        raise GraderError(f"{label}: invalid notebook ({exc.message})") from None
+    except Exception as exc:  # nbformat's own checks raise anything on hostile input (TypeError, AssertionError...)
+        raise GraderError(f"{label}: invalid notebook ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
+def read_submission(path: Path, *, label: str | None = None) -> tuple[nbformat.NotebookNode, str]:
+    """A student's notebook, and what was repaired in it ("" when nothing was).
+
+    Editors and hand edits leave files that break nbformat's schema in ways Jupyter
+    itself opens without a word: a code cell without ``outputs``, cell ids in a 4.4
+    notebook, a markdown cell that kept a code cell's keys, a malformed output. Such
+    a file is graded, not scored 0: it is rebuilt from what grading needs (each cell's
+    type and source), keeping outputs and metadata where they are valid. Only a file
+    that is not a notebook at all is an error.
+    """
+    label = label or str(path)
+    text, raw = _load(path, label)
+    try:
+        return _strict(text), ""
+    except Exception as exc:  # repaired below; the first problem is what the student is told
+        problem = exc.message if isinstance(exc, nbformat.ValidationError) else f"{type(exc).__name__}: {str(exc)[:200]}"
+    notebook, repairs = _rebuild(raw)
+    try:
+        nbformat.validate(notebook)
+    except Exception:  # nothing the rebuild makes should fail; if it does, the file is not usable
+        raise GraderError(f"{label}: invalid notebook ({problem})") from None
+    return notebook, f"{_short(problem, 150)}; {', '.join(repairs) or 'rebuilt'}"
+
+
+def _load(path: Path, label: str) -> tuple[str, dict]:
     if path.is_dir():
         raise GraderError(f"{label}: a directory, not a notebook file")
     if not path.is_file():
@@ -37,14 +71,96 @@ def read_notebook(path: Path, *, label: str | None = None) -> nbformat.NotebookN
     major = raw.get("nbformat")
     if major != 4:
         raise GraderError(f"{label}: nbformat {major} is not supported (convert it to nbformat 4)")
+    return text, raw
+
+
+def _strict(text: str) -> nbformat.NotebookNode:
+    notebook = nbformat.reads(text, as_version=4)
+    nbformat.validate(notebook)
+    return notebook
+
+
+def _rebuild(raw: dict) -> tuple[nbformat.NotebookNode, list[str]]:
+    """A valid notebook with the same cells: type and source always, outputs, metadata and attachments when valid."""
+    v4 = nbformat.v4
+    cells, repairs = [], set()
+    for cell in raw["cells"]:
+        kind = cell.get("cell_type") if isinstance(cell, dict) else None
+        source = _text(cell.get("source")) if isinstance(cell, dict) else None
+        if kind not in ("code", "markdown", "raw", "heading") or source is None:
+            repairs.add("cells that are not cells left out")
+            continue
+        assert isinstance(cell, dict)
+        if kind == "code":
+            count = cell.get("execution_count")
+            new = v4.new_code_cell(source, execution_count=count if isinstance(count, int) and not isinstance(count, bool) else None)
+            outputs = cell.get("outputs")
+            new.outputs = [nbformat.from_dict(o) for o in outputs if isinstance(o, dict)] if isinstance(outputs, list) else []
+        elif kind == "raw":
+            new = v4.new_raw_cell(source)
+        else:  # a markdown cell; an nbformat-3 heading cell becomes one
+            level = cell.get("level") if kind == "heading" and isinstance(cell.get("level"), int) else 0
+            new = v4.new_markdown_cell("#" * min(level, 6) + " " + source if level else source)
+            if isinstance(cell.get("attachments"), dict):
+                new.attachments = nbformat.from_dict(cell["attachments"])
+        if isinstance(cell.get("metadata"), dict):  # set after: the constructors validate what they are given
+            new.metadata = nbformat.from_dict(cell["metadata"])
+        cells.append(new)
+    notebook = v4.new_notebook()  # filled after, for the same reason
+    notebook.cells = cells
+    if isinstance(raw.get("metadata"), dict):
+        notebook.metadata = nbformat.from_dict(raw["metadata"])
+    for _ in range(MAX_REPAIRS):  # each round strips what the schema's first complaint points at
+        where = _first_invalid(notebook)
+        if where is None:
+            return notebook, sorted(repairs)
+        if len(where) > 1 and where[0] == "cells" and isinstance(where[1], int) and where[1] < len(notebook.cells):
+            cell = notebook.cells[where[1]]
+            part = next((p for p in ("outputs", "metadata", "attachments") if p in where[2:3] and cell.get(p)), None)
+            part = part or next(p for p in ("outputs", "metadata", "attachments", None) if p is None or cell.get(p))
+            if part is None:
+                del notebook.cells[where[1]]
+                repairs.add("cells that are not cells left out")
+            else:
+                cell[part] = [] if part == "outputs" else nbformat.from_dict({})
+                repairs.add(f"invalid {'cell metadata' if part == 'metadata' else part} dropped")
+        else:
+            notebook.metadata = nbformat.from_dict({})
+            repairs.add("invalid notebook metadata dropped")
+    for cell in notebook.cells:  # past the rounds: keep the sources only
+        cell.metadata = nbformat.from_dict({})
+        for part in ("outputs", "attachments"):
+            if part in cell:
+                cell[part] = [] if part == "outputs" else nbformat.from_dict({})
+    notebook.metadata = nbformat.from_dict({})
+    return notebook, sorted(repairs | {"outputs and metadata dropped"})
+
+
+MAX_REPAIRS = 100
+
+
+def _first_invalid(notebook: nbformat.NotebookNode) -> list | None:
+    """Where the schema's first complaint about ``notebook`` points (``['cells', 3, 'outputs', 0]``), or None if valid."""
     try:
-        notebook = nbformat.reads(text, as_version=4)
         nbformat.validate(notebook)
     except nbformat.ValidationError as exc:
-        raise GraderError(f"{label}: invalid notebook ({exc.message})") from None
-    except Exception as exc:  # nbformat's own checks raise anything on hostile input (TypeError, AssertionError...)
-        raise GraderError(f"{label}: invalid notebook ({type(exc).__name__}: {str(exc)[:200]})") from None
-    return notebook
+        return list(getattr(exc, "absolute_path", None) or [])
+    return None
+
+
+def _text(source: object) -> str | None:
+    if source is None:
+        return ""
+    if isinstance(source, str):
+        return source
+    if isinstance(source, list) and all(isinstance(part, str) for part in source):
+        return "".join(source)
+    return None
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def cell_source(cell) -> str:

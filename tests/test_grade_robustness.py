@@ -136,6 +136,13 @@ def test_bad_submissions_get_status_error_and_the_batch_goes_on(tests_dir: Path,
         (submissions / f"{name}.ipynb").write_bytes(content)
     (submissions / "a_directory.ipynb").mkdir()
     notebook(submissions / "good.ipynb", "value = 1", "other = 2")
+    # Right answers in a file an editor left outside the schema (ids in a 4.4 notebook, a code cell without
+    # outputs, a markdown cell with a code cell's keys): Jupyter opens it, so it is graded, and the student told.
+    (submissions / "off_schema.ipynb").write_text(json.dumps({
+        "nbformat": 4, "nbformat_minor": 4, "metadata": {},
+        "cells": [{"id": "a", "cell_type": "markdown", "metadata": {}, "source": "answers", "outputs": []},
+                  {"id": "b", "cell_type": "code", "metadata": {}, "execution_count": None, "source": "value = 1"},
+                  {"id": "c", "cell_type": "code", "metadata": {}, "execution_count": 3, "outputs": [], "source": "other = 2"}]}))
     output = tmp_path / "graded"
     result = grade(tests_dir, submissions, output)
     assert "Traceback" not in result.stderr
@@ -143,6 +150,9 @@ def test_bad_submissions_get_status_error_and_the_batch_goes_on(tests_dir: Path,
     with open(output / "grades.csv") as f:
         rows = {row["submission"]: row for row in csv.DictReader(f)}
     assert rows["good"]["status"] == "graded" and rows["good"]["score"] == "2"
+    assert (rows["off_schema"]["status"], rows["off_schema"]["score"]) == ("graded", "2")
+    assert kinds(load(output, "off_schema")) == ["notebook_repaired"]
+    assert "repaired and graded" in (output / "feedback" / "off_schema.md").read_text()
     expected = {name: reason for name, (_, reason) in BAD_FILES.items()} | {"a_directory": "a directory"}
     for name, reason in expected.items():
         assert rows[name]["status"] == "error" and rows[name]["score"] == "0", name

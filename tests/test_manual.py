@@ -380,7 +380,7 @@ def test_malformed_notebooks_are_missing_answers_not_a_crash(text: str, tmp_path
     path.write_text(text)
     answers = read_answers(path, manual)
     assert {a.status for a in answers.values()} == {MISSING}
-    assert all("could not be read" in a.note and "doe" not in a.note for a in answers.values())  # no name: may be anonymised
+    assert all(a.note and "doe" not in a.note for a in answers.values())  # no name: may be anonymised
 
 
 def test_rerunning_the_workspace_carries_every_entered_cell_or_stops(tmp_path: Path):

@@ -20,7 +20,7 @@ from ..grade.engine import grade_submission
 from ..grade.scoring import load_test_suite
 from ..grade.setup import grading_setup
 from ..grade.submissions import Submission
-from ..notebooks import read_notebook
+from ..notebooks import read_submission
 from ..release.manifest import read_manifest
 from ..sandbox import Isolation
 
@@ -68,7 +68,7 @@ def find_public_tests(notebook_path: Path) -> PublicTests:
     except GraderError:
         course = None
     beside = notebook_path.parent
-    notebook = read_notebook(notebook_path)
+    notebook, _ = read_submission(notebook_path)
     name = notebook.metadata.get("otter", {}).get("assignment_name")
     assignment = None
     if course is not None and name:

@@ -18,7 +18,7 @@ import jsonschema
 
 from .. import __version__
 from ..errors import GraderError
-from ..notebooks import read_notebook
+from ..notebooks import read_submission
 from . import kernel_side
 from .kernel import KernelSession, Outcome
 from .kernels import KernelSupply, WarmKernel, runner_code
@@ -68,12 +68,15 @@ async def grade_submission(
     """
     started = time.perf_counter()
     try:
-        notebook = read_notebook(submission.path, label=submission.name)
+        notebook, repaired = read_submission(submission.path, label=submission.name)
         if not notebook.cells:
             raise GraderError(f"{submission.name}: the notebook has no cells")
     except GraderError as exc:
         return ungraded_result(submission, setup.suite, str(exc).removeprefix(f"{submission.name}: "))
     result = _new_result(submission, setup.suite)
+    if repaired:
+        result.problems.append(Problem("notebook_repaired", f"the notebook file breaks the Jupyter format ({repaired}); "
+                                       "it was repaired and graded"))
     run = _SubmissionRun(notebook, setup, result, probes, captured)
     supply = kernels or KernelSupply(setup)
     warm = await supply.take()

@@ -20,6 +20,7 @@ ProblemKind = Literal[
     "cell_stuck",
     "kernel_died",
     "kernel_restarted",
+    "notebook_repaired",
     "output_truncated",
     "replay_failed",
     "snapshot_failed",
@@ -29,7 +30,8 @@ ProblemKind = Literal[
     "too_many_restarts",
 ]
 """What went wrong while a submission ran; students see the kinds in ``STUDENT_VISIBLE_PROBLEMS``."""
-STUDENT_VISIBLE_PROBLEMS: tuple[ProblemKind, ...] = ("cell_timeout", "kernel_died", "cell_stuck", "output_truncated", "submission_timeout")
+STUDENT_VISIBLE_PROBLEMS: tuple[ProblemKind, ...] = ("cell_timeout", "kernel_died", "cell_stuck", "output_truncated", "submission_timeout",
+                                                     "notebook_repaired")
 ProbeStatus = Literal["ok", "timeout", "died", "error", "not_run"]
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import GraderError
-from ..notebooks import cell_source, read_notebook
+from ..notebooks import cell_source, read_submission
 from .questions import ManualAssignment, find_anchor, normalized
 
 ANSWERED, PLACEHOLDER, MISSING = "answered", "placeholder", "missing"
@@ -41,7 +41,7 @@ class AnswerSlot(Protocol):
 def read_answers(path: Path, manual: ManualAssignment) -> dict[str, ManualAnswer]:
     """Every manual question's answer in one submission; a notebook that cannot be read has none."""
     try:
-        notebook = read_notebook(path, label="notebook")  # not the file's name: it may be the student's, shown anonymised
+        notebook, _ = read_submission(path, label="notebook")  # not the file's name: it may be the student's, shown anonymised
     except GraderError as exc:
         return {q.name: ManualAnswer(q.name, MISSING, note=f"the notebook could not be read ({exc})") for q in manual.questions}
     return {q.name: find_answer(notebook.cells, q, manual.stops) for q in manual.questions}
