@@ -57,7 +57,7 @@ def _load(path: Path, label: str) -> tuple[str, dict]:
     if path.stat().st_size == 0:
         raise GraderError(f"{label}: empty file")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM, as Windows editors write it, is not part of the JSON
     except UnicodeDecodeError as exc:
         raise GraderError(f"{label}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:

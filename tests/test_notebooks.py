@@ -72,6 +72,12 @@ def test_valid_outputs_stay_and_a_valid_notebook_is_not_touched(tmp_path: Path):
     assert repaired.cells[1].outputs == [good] and repaired.cells[2].outputs == [] and "outputs dropped" in what
 
 
+def test_a_byte_order_mark_is_not_an_error(tmp_path: Path):
+    path = tmp_path / "bom.ipynb"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(BASE).encode())
+    assert [cell.source for cell in read_submission(path)[0].cells] == SOURCES
+
+
 def test_what_is_not_a_notebook_is_still_an_error(tmp_path: Path):
     for text in ['{"cells": null, "nbformat": 4}', '{"nbformat": 3, "cells": []}', "[]"]:
         with pytest.raises(GraderError):
