@@ -126,6 +126,51 @@ def test_model(model):
     assert isinstance(own_class, json.JSONDecoder) and not callable(own_class)  # the first class of its MRO the grader knows
 
 
+def test_a_notebook_cannot_end_the_tests_own_iteration():
+    """``StopIteration`` raised by the notebook stays an error: rebuilt as itself, it would end ``map`` early."""
+    def square(x):
+        raise StopIteration
+
+    outcomes = run('''
+@test_case(points=1)
+def test_map(square):
+    assert all(map(lambda x: square(x) == x * x, [1, 2, 3]))
+
+@test_case(points=1)
+def test_loop(env):
+    for x, y in zip([1, 2], map(env["square"], [1, 2])):
+        assert y == x * x
+''', {"square": square})
+    assert [passed for passed, _ in outcomes] == [False, False]
+
+
+def test_generators_are_stepped_through_one_item_at_a_time():
+    import itertools
+
+    def numbers():
+        yield from (1, 2, 3, 4)
+
+    namespace = {"gen": numbers(), "count": itertools.count(), "frame": pd.DataFrame([[1, 4], [2, 5]]),
+                 "wide": pd.concat([pd.DataFrame({"a": [1]}), pd.DataFrame({"a": [2]})], axis=1)}
+    outcomes = run('''
+import itertools
+
+@test_case(points=1)
+def test_steps(gen, count, frame, wide):
+    assert next(gen) == 1 and list(itertools.islice(gen, 2)) == [2, 3] and list(gen) == [4]
+    assert list(itertools.islice(count, 3)) == [0, 1, 2]
+    assert list(frame.columns) == [0, 1] and list(frame[0]) == [1, 2] and wide.shape == (1, 2)
+''', namespace)
+    assert outcomes == [(True, "")]
+    forged = {"call": {"kind": "stop"}}  # a "stop" answering anything but next is no answer
+    with pytest.raises(KernelUnavailable):
+        run('''
+@test_case(points=1)
+def test_map(square):
+    assert all(map(square, [1, 2]))
+''', {"square": abs}, forged)
+
+
 def test_objects_can_be_iterated_searched_and_caught_as_their_exceptions():
     def double(x):
         return 2 * x
@@ -266,3 +311,50 @@ def test_a_real_kernel_answers_for_models_errors_and_iteration(tmp_path):
     graded = json.loads((tmp_path / "out" / "results" / "models.json").read_text())
     assert {q["name"]: q["score"] for q in graded["questions"]} == {"q1": 2, "q2": 0}, graded["questions"]
     assert [p["kind"] for p in graded["problems"]] == ["tests_failed_to_run"], graded["problems"]
+
+
+FREEZER = """\
+shape = [1] + [10**4000 + i for i in range(600)]
+wide = [[0.0]] * 14000
+tall = [[0.0] * 14000]
+"""
+HONEST = "import time\ntime.sleep(4)\nvalue = 1\n"
+HEAVY = HEADER.replace("q1", "q3") + '''
+import numpy as np
+
+
+@test_case(points=1, hidden=True)
+def test_product(shape):
+    assert np.prod(shape[1:]) == 784
+
+
+@test_case(points=1, hidden=True)
+def test_broadcast(wide, tall):
+    assert np.allclose(np.asarray(wide) + np.asarray(tall), 0)
+'''
+VALUE = HEADER.replace("q1", "q4") + '''
+
+@test_case(points=1)
+def test_value(value):
+    assert value == 1
+'''
+
+
+@pytest.mark.slow
+def test_values_built_to_exhaust_the_grader_cost_only_their_own_tests(tmp_path):
+    """A test's computations on the student's values run in a child with a memory limit and a deadline: a product of
+    huge integers (which held the grader's interpreter, and every other submission, for minutes) and a broadcast to
+    14000 x 14000 fail their own tests, while an honest notebook graded beside them scores in full."""
+    import nbformat
+    from helpers import run_grader, write_notebook, write_tests
+
+    tests = write_tests(tmp_path / "tests", {"q3": HEAVY, "q4": VALUE})
+    write_notebook(tmp_path / "submissions" / "freezer.ipynb", [nbformat.v4.new_code_cell(FREEZER + "value = 0")])
+    write_notebook(tmp_path / "submissions" / "honest.ipynb", [nbformat.v4.new_code_cell(HONEST + FREEZER.split("\n")[0])])
+    result = run_grader("grade", "--tests", str(tests), str(tmp_path / "submissions"), "--output", str(tmp_path / "out"),
+                        "--require-isolation", "--cell-timeout", "10", "--timeout", "60", "--workers", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    freezer = json.loads((tmp_path / "out" / "results" / "freezer.json").read_text())
+    honest = json.loads((tmp_path / "out" / "results" / "honest.json").read_text())
+    assert (freezer["status"], freezer["score"]) == ("graded", 0)
+    assert (honest["status"], honest["timed_out"], honest["questions"][1]["score"]) == ("graded", False, 1), honest

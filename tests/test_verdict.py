@@ -396,3 +396,16 @@ def test_arrays_that_would_broadcast_to_a_huge_result_fail():
     forged = encode_value((np.ones((6000, 1)), np.ones((1, 6000))))
     assert judge_case(examples, [reply(value=honest)], None)[0]
     assert not judge_case(examples, [reply(value=forged)], None)[0]
+
+
+def test_values_built_to_blow_up_the_grader_are_refused_or_left_to_the_kernel():
+    """``%`` is computed in the kernel (a format string like '%01200000000d' would make a gigabyte here), and nested
+    lists that would broadcast to 14000 x 14000 are refused like arrays are."""
+    from autograder.grade.asserts import split_assert
+
+    modulo = split_assert("assert n_epochs % 5 != 1\n")
+    assert modulo is not None and modulo[0].source == "(n_epochs % 5,)\n"
+    close = split_assert("assert np.allclose(mine(z), reference(z))\n")
+    assert close is not None and close[0].check is not None
+    assert close[0].check.holds(([[0.0]] * 3, [[0.0]] * 3))
+    assert not close[0].check.holds(([[0.0]] * 14000, [[0.0] * 14000]))

@@ -9,7 +9,6 @@ submission's own ``timeout`` is kept.
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import time
 from typing import IO, Any
@@ -24,7 +23,7 @@ from .kernel import KernelSession, Outcome
 from .kernels import KernelSupply, WarmKernel, runner_code
 from .plan import Step, plan_steps
 from .probes import PROBE_RESULT_SCHEMA, Probe, not_run, probe_result
-from .remote import REMOTE_REPLY_SCHEMA, KernelUnavailable, run_test_functions
+from .remote import REMOTE_REPLY_SCHEMA, KernelUnavailable, run_in_child
 from .results import KERNEL_RESULT_SCHEMA, CellError, Problem, ProblemKind, Status, SubmissionResult
 from .scoring import QuestionTests, TestSuite, Which
 from .setup import GradingSetup
@@ -220,14 +219,12 @@ class _SubmissionRun:
             await self._recover(kernel, outcome, cell)
 
     async def _run_test_functions(self, kernel: KernelSession, tests: QuestionTests, which: Which, cell: int | None) -> None:
-        """Python-format cases: their functions run here, in a thread, asking the kernel for values (``grade.remote``)."""
-        loop = asyncio.get_running_loop()
+        """Python-format cases: their functions run in a child of the grader, asking the kernel for values (``grade.remote``)."""
         cases = tests.select(which)
         what = f"the {which} tests of {tests.name}"
         deadline = time.monotonic() + self.setup.limits.cell_timeout
         session = {"snapshot": self.snapshot_key, "session": secrets.token_hex(8)}
         ended: list[Outcome] = []  # once not empty, the kernel is not asked again; a stuck or dead kernel first
-        asking: set[asyncio.Future] = set()
 
         async def send(op: dict) -> dict:
             if ended or time.monotonic() >= deadline:
@@ -243,11 +240,6 @@ class _SubmissionRun:
                 raise KernelUnavailable("tampering" if outcome.violations else outcome.status)
             return payload
 
-        def send_from_thread(op: dict) -> dict:
-            future = asyncio.run_coroutine_threadsafe(send(op), loop)
-            asking.add(asyncio.wrap_future(future, loop=loop))
-            return future.result()
-
         detail = ""
         try:
             opened = await send({"op": "open", "question": tests.name, "imports": list(tests.imports),
@@ -256,15 +248,11 @@ class _SubmissionRun:
                 where = f"cell {cell}" if cell else "the end"
                 self._problem("tampering", f"before the tests of {tests.name} at {where}, restored: "
                               f"{_short(', '.join(map(str, opened['tampered'][:10])), 300)}", cell)
-            run = loop.run_in_executor(None, run_test_functions, tests.python_source(which), send_from_thread)
-            outcomes = await asyncio.wait_for(run, max(deadline - time.monotonic(), 0.01) + 5)
+            outcomes = await run_in_child(tests.python_source(which), send, deadline)
         except KernelUnavailable as error:
             detail = str(error)
-        except TimeoutError:
-            detail = "timeout"
         finally:
-            ended.append(Outcome("ok"))  # the thread, if still running, asks nothing more
-            await asyncio.gather(*asking, return_exceptions=True)  # nothing else reads the kernel while a question is out
+            ended.append(Outcome("ok"))  # asks nothing more
         if detail:
             where = f"at cell {cell}" if cell else "after the last cell"
             self._problem("tests_failed_to_run", f"{what} {where} did not report ({detail})", cell)

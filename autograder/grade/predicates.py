@@ -38,6 +38,7 @@ import contextlib
 import math
 import signal
 import threading
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -59,7 +60,8 @@ SAFE_NUMPY = frozenset(
     "shape sign size sort sqrt square std sum unique var linalg.norm".split())
 SAFE_MATH = frozenset("ceil exp fabs floor isclose isfinite isinf isnan log sqrt".split())
 MODULES = {"np": np, "numpy": np, "math": math}
-SAFE_BINARY = (ast.Add, ast.Sub, ast.Div, ast.FloorDiv, ast.Mod)
+SAFE_BINARY = (ast.Add, ast.Sub, ast.Div, ast.FloorDiv)
+"""Not ``%``: on a string the student chose (``'%01200000000d'``) it formats a gigabyte."""
 
 
 PREDICATE_SECONDS = 5.0
@@ -300,7 +302,7 @@ MAX_BROADCAST = 4_000_000
 def _broadcasts_large(values: tuple) -> bool:
     """Whether two of the arrays sent would broadcast to more than ``MAX_BROADCAST`` items: (6000, 1) against
     (1, 6000) is 128 KB sent and 288 MB in the grader. Honest operands have matching shapes."""
-    shapes = [v.shape for v in values if isinstance(v, np.ndarray)]
+    shapes = [_shape(v) for v in values if isinstance(v, (np.ndarray, list, tuple))]
     for index, first in enumerate(shapes):
         for second in shapes[index + 1:]:
             try:
@@ -310,6 +312,18 @@ def _broadcasts_large(values: tuple) -> bool:
             if size > max(MAX_BROADCAST, math.prod(first), math.prod(second)):
                 return True
     return False
+
+
+def _shape(value: Any) -> tuple[int, ...]:
+    """The shape NumPy gives a value (nested lists too: ``[[0.0]] * 14000`` is (14000, 1)); () when ragged."""
+    if isinstance(value, np.ndarray):
+        return value.shape
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return tuple(np.shape(value))
+    except (ValueError, TypeError):
+        return ()
 
 
 def _faithful(value: Any) -> Any:

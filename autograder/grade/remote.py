@@ -16,11 +16,15 @@ wrong answer does anyway: forging a pass needs the right values. Every reply is 
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import inspect
 import json
+import multiprocessing
+import resource
 import sys
-from collections.abc import Callable, Iterator, Mapping
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -36,30 +40,21 @@ Send = Callable[[dict], dict]
 Ask = Callable[[dict], Any]
 """One operation, answered: the value, a ``RemoteObject``, or what the notebook's code raised."""
 MAX_OUTPUT = 4000
-_ANSWER = {
-    "type": "object",
-    "required": ["kind"],
-    "properties": {
-        "kind": {"enum": ["value", "object"]},
-        "value": {"type": "object"},
-        "tensor": {"type": "boolean"},
-        "handle": {"type": "integer", "minimum": 0},
-        "types": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 200}},
-        "callable": {"type": "boolean"},
-    },
-}
 REMOTE_REPLY_SCHEMA = {
     "type": "object",
     "required": ["request_id", "kind"],
     "additionalProperties": False,
     "properties": {
-        **_ANSWER["properties"],  # type: ignore[dict-item]
         "request_id": {"type": "string"},
-        "kind": {"enum": ["done", "value", "object", "missing", "raised", "keys", "items"]},
+        "value": {"type": "object"},
+        "tensor": {"type": "boolean"},
+        "handle": {"type": "integer", "minimum": 0},
+        "types": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 200}},
+        "callable": {"type": "boolean"},
+        "kind": {"enum": ["done", "value", "object", "missing", "raised", "keys", "stop"]},
         "tampered": {"type": "array", "maxItems": 1000, "items": {"type": "string", "maxLength": 200}},
         "error": {"type": "string", "maxLength": 10 * MAX_OUTPUT},
         "names": {"type": "array", "maxItems": kernel_side.MAX_HANDLES, "items": {"type": "string", "maxLength": 200}},
-        "items": {"type": "array", "maxItems": kernel_side.MAX_ITEMS, "items": _ANSWER},
     },
 }
 """The one message ``kernel_side.remote`` displays per operation."""
@@ -119,8 +114,13 @@ class RemoteObject:
         return bool(self.__ask({"op": "contains", "handle": self.__handle, "key": encode_argument(key)}))
 
     def __iter__(self) -> Iterator[Any]:
-        items = self.__ask({"op": "iter", "handle": self.__handle})
-        return iter(items if isinstance(items, list) else [])
+        iterator = self.__ask({"op": "iter", "handle": self.__handle})
+        if not isinstance(iterator, RemoteObject):
+            raise TypeError("the notebook gave no iterator")
+        return iterator
+
+    def __next__(self) -> Any:
+        return self.__ask({"op": "next", "handle": self.__handle})
 
     def __len__(self) -> int:
         length = self.__ask({"op": "len", "handle": self.__handle})
@@ -249,10 +249,8 @@ def asker(send: Send, budget: RunBudget) -> Ask:
             raise remote_exception(str(reply.get("error", "")))
         if kind == "keys":
             return list(reply.get("names", []))
-        if kind == "items":
-            for item in reply.get("items", []):
-                budget.spend(item.get("value"))
-            return [answer(item, ask, budget) for item in reply.get("items", [])]
+        if kind == "stop" and op["op"] == "next":  # the notebook's iterator is exhausted; to anything else, no answer
+            raise StopIteration
         return answer(reply, ask, budget)
 
     return ask
@@ -281,10 +279,17 @@ def remote_exception(line: str) -> RemoteError:
     return _exception_class(line.partition(":")[0].strip())(line)
 
 
+CATCHABLE = frozenset({"ArithmeticError", "AssertionError", "AttributeError", "FloatingPointError", "IndexError", "KeyError",
+                       "LookupError", "NameError", "NotImplementedError", "OverflowError", "RecursionError", "RuntimeError",
+                       "TypeError", "UnboundLocalError", "ValueError", "ZeroDivisionError"})
+"""Exceptions of the notebook a test may catch by class. Never ``StopIteration``: raised inside the test's own
+``map`` or generator, it would end the test's iteration early (``all(map(check, inputs))`` of nothing is True)."""
+
+
 @cache
 def _exception_class(name: str) -> type[RemoteError]:
-    base = getattr(builtins, name, None) if name.isidentifier() else None
-    if isinstance(base, type) and issubclass(base, Exception) and base is not Exception:
+    base = getattr(builtins, name, None) if name in CATCHABLE else None
+    if isinstance(base, type) and issubclass(base, Exception):
         try:
             return type(name, (RemoteError, base), {"__module__": __name__})
         except TypeError:  # a layout Python will not combine
@@ -349,7 +354,7 @@ def encode_argument(value: Any) -> dict:
     return encoded
 
 
-def run_test_functions(source: str, send: Send) -> list[tuple[bool, str]]:
+def run_test_functions(source: str, send: Send, loaded: Callable[[], None] = lambda: None) -> list[tuple[bool, str]]:
     """Run each ``@test_case`` function of ``source`` (a test file reduced to the cases due) with a ``RemoteEnv``.
 
     A case passes when its function returns. The report of a failing case is the grader's
@@ -358,6 +363,7 @@ def run_test_functions(source: str, send: Send) -> list[tuple[bool, str]]:
     """
     definitions: dict[str, Any] = {"test_case": kernel_side.test_case, "__name__": "grader_test_file"}
     exec(compile(source, "<test file>", "exec"), definitions)
+    loaded()
     budget = RunBudget()
     ask, results = asker(send, budget), []
     for value in list(definitions.values()):
@@ -376,3 +382,91 @@ def run_test_functions(source: str, send: Send) -> list[tuple[bool, str]]:
         if budget.failure is not None:
             raise budget.failure
     return results
+
+
+CHILD_HEADROOM = 384 * 2**20
+"""Bytes of data the child may allocate once the test file's own imports are loaded: student values are small."""
+_FORKSERVER: multiprocessing.context.ForkServerContext | None = None
+
+
+async def run_in_child(source: str, send: Callable[[dict], Awaitable[dict]], deadline: float) -> list[tuple[bool, str]]:
+    """``run_test_functions`` in a child process, each of its questions to the kernel relayed by ``send``.
+
+    The test's computations run on values the student chose: in the grader's own process a
+    loop over them would hold the interpreter (and every other submission) and a broadcast
+    could take its memory. The child has a memory limit and is killed at ``deadline``.
+    """
+    global _FORKSERVER
+    if _FORKSERVER is None:
+        _FORKSERVER = multiprocessing.get_context("forkserver")
+        _FORKSERVER.set_forkserver_preload(["autograder.grade.remote", "numpy"])
+    mine, theirs = _FORKSERVER.Pipe()
+    child = _FORKSERVER.Process(target=_child, args=(source, theirs), daemon=True)
+    child.start()
+    theirs.close()
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            message = await _receive(loop, mine, deadline)
+            if message.get("kind") == "op":
+                try:
+                    reply = await send(message["op"])
+                except KernelUnavailable as error:
+                    reply = {"unavailable": str(error)}
+                mine.send_bytes(json.dumps(reply).encode())
+            elif message.get("kind") == "done":
+                return [(bool(passed), str(report)) for passed, report in message["outcomes"]]
+            elif message.get("kind") == "unavailable":
+                raise KernelUnavailable(str(message.get("reason", "")))
+            else:
+                raise RuntimeError(f"the test file could not run: {message.get('error', 'the test process died')}")
+    finally:
+        mine.close()
+        if child.is_alive():
+            child.kill()
+        await loop.run_in_executor(None, child.join, 5)
+
+
+async def _receive(loop: asyncio.AbstractEventLoop, connection: Any, deadline: float) -> dict:
+    ready: asyncio.Future = loop.create_future()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(connection.fileno(), wake)
+    try:
+        await asyncio.wait_for(ready, max(deadline - time.monotonic(), 0.01))
+    except TimeoutError:
+        raise KernelUnavailable("timeout") from None
+    finally:
+        loop.remove_reader(connection.fileno())
+    try:
+        return json.loads(connection.recv_bytes())
+    except (EOFError, OSError, ValueError):  # killed by what the values made it do (its memory limit): the tests failed
+        raise KernelUnavailable("the test's process died") from None
+
+
+def _child(source: str, connection: Any) -> None:
+    """In the child: run the test functions, asking the parent for each value; limit memory once the file is loaded."""
+
+    def send(op: dict) -> dict:
+        connection.send_bytes(json.dumps({"kind": "op", "op": op}).encode())
+        reply = json.loads(connection.recv_bytes())
+        if "unavailable" in reply:
+            raise KernelUnavailable(reply["unavailable"])
+        return reply
+
+    def limit() -> None:
+        with open("/proc/self/status") as status:
+            data = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmData:"))
+        resource.setrlimit(resource.RLIMIT_DATA, (data + CHILD_HEADROOM, data + CHILD_HEADROOM))
+
+    try:
+        outcomes = run_test_functions(source, send, loaded=limit)
+        message: dict = {"kind": "done", "outcomes": outcomes}
+    except KernelUnavailable as error:
+        message = {"kind": "unavailable", "reason": str(error)}
+    except BaseException as error:
+        message = {"kind": "error", "error": f"{type(error).__name__}: {str(error)[:300]}"}
+    connection.send_bytes(json.dumps(message).encode())
