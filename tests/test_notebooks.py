@@ -40,6 +40,7 @@ DEFECTS = {
     "unknown key in a cell": lambda nb: nb["cells"][1].__setitem__("collapsed", False),
     "no notebook metadata": lambda nb: nb.pop("metadata"),
     "minor version as text": lambda nb: nb.__setitem__("nbformat_minor", "4"),
+    "negative execution_count": lambda nb: nb["cells"][1].__setitem__("execution_count", -1),
     "source null in an empty cell": lambda nb: nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [],
                                                                    "execution_count": None, "source": None}),
 }
@@ -78,7 +79,25 @@ def test_a_byte_order_mark_is_not_an_error(tmp_path: Path):
     assert [cell.source for cell in read_submission(path)[0].cells] == SOURCES
 
 
+def test_many_defective_cells_are_repaired_cell_by_cell(tmp_path: Path):
+    """Once per cell, not once per defect over the whole notebook (which took minutes for a 320 KB file)."""
+    notebook = copy.deepcopy(BASE)
+    bad = {"output_type": "stream", "name": "stdout", "text": "x", "bogus": 1}
+    notebook["cells"] += [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [bad], "source": f"z = {i}"}
+                          for i in range(300)]
+    repaired, what = read_submission(write(tmp_path, notebook))
+    assert [cell.source for cell in repaired.cells][-1] == "z = 299" and len(repaired.cells) == 303 and "outputs dropped" in what
+
+
 def test_what_is_not_a_notebook_is_still_an_error(tmp_path: Path):
+    deep: dict = {}
+    for _ in range(600):
+        deep = {"a": deep}
+    deep_metadata = copy.deepcopy(BASE)
+    deep_metadata["cells"][1]["metadata"] = deep
+    deep_metadata["cells"][1]["outputs"] = [{"output_type": "stream", "text": "no name"}]
+    with pytest.raises(GraderError):  # a one-line error, not a RecursionError out of the grader
+        read_submission(write(tmp_path, deep_metadata))
     for text in ['{"cells": null, "nbformat": 4}', '{"nbformat": 3, "cells": []}', "[]"]:
         with pytest.raises(GraderError):
             read_submission(write(tmp_path, json.loads(text)))

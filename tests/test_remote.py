@@ -6,6 +6,7 @@ real kernel: ``test_grade_scoring`` against ``otter run``, ``test_integrity`` ag
 
 from __future__ import annotations
 
+import collections.abc
 import json
 
 import numpy as np
@@ -15,7 +16,7 @@ import pytest
 from autograder.grade import kernel_side
 from autograder.grade.remote import KernelUnavailable, RemoteObject, RunBudget, answer, run_test_functions
 
-HEADER = "OK_FORMAT = False\nname = 'q1'\n\n"  # as QuestionTests.python_source gives it: otter's import left out
+HEADER = "import collections.abc\n\nOK_FORMAT = False\nname = 'q1'\n\n"  # as QuestionTests.python_source gives it: otter's import left out
 
 
 def answering(namespace: dict, forged: dict | None = None):
@@ -112,15 +113,17 @@ def test_objects_stay_in_the_kernel_and_cannot_claim_to_be_data():
 @test_case(points=1)
 def test_model(model):
     assert model.coef_.sum() == 3 and len(model.predict([[1], [2]])) == 2
-    assert not isinstance(model, list)
-    assert model and model.predict
+    assert not isinstance(model, list) and not isinstance(model, collections.abc.Iterable)
+    assert model and model.predict and callable(model.predict) and not callable(model)
 ''', {"model": model})
     assert outcomes == [(True, "")]
     budget = RunBudget()
     claims_a_list = answer({"kind": "object", "handle": 0, "types": ["builtins.list"]}, lambda op: None, budget)
     assert isinstance(claims_a_list, RemoteObject) and not isinstance(claims_a_list, list)
-    claims_a_frame = answer({"kind": "object", "handle": 0, "types": ["pandas.core.frame.DataFrame"]}, lambda op: None, budget)
-    assert not isinstance(claims_a_frame, pd.DataFrame)
+    claims_a_dict = answer({"kind": "object", "handle": 0, "types": ["builtins.dict"], "can": ["iter"]}, lambda op: None, budget)
+    assert not isinstance(claims_a_dict, dict) and isinstance(claims_a_dict, collections.abc.Iterable)
+    big_frame = answer({"kind": "object", "handle": 0, "types": ["pandas.core.frame.DataFrame"]}, lambda op: None, budget)
+    assert isinstance(big_frame, pd.DataFrame)  # a frame with integer labels comes as a handle: its class is the kernel's word
     own_class = answer({"kind": "object", "handle": 0, "types": ["__main__.Decoder", "json.decoder.JSONDecoder", "builtins.object"]},
                        lambda op: None, budget)
     assert isinstance(own_class, json.JSONDecoder) and not callable(own_class)  # the first class of its MRO the grader knows
@@ -179,6 +182,7 @@ def test_objects_can_be_iterated_searched_and_caught_as_their_exceptions():
     outcomes = run('''
 @test_case(points=1)
 def test_iterate(pipeline, models):
+    assert isinstance(pipeline, collections.abc.Sized) and not isinstance(pipeline, collections.abc.Iterator)
     assert [step(1) for step in pipeline] == [2, 2] and sorted(models) == ["a", "b"] and "a" in models
     assert len(pipeline) == 2 and pipeline and sum(f(3) for f in models.values()) == 12
     try:
@@ -252,6 +256,9 @@ class Net(nn.Module):
 
 torch.manual_seed(0)
 net = Net()
+weights = torch.ones(2, requires_grad=True)
+(weights * 3).sum().backward()
+batch = (torch.ones(2, 3), torch.tensor([1, 0]))
 steps = [np.sqrt, np.square]
 
 
@@ -276,6 +283,14 @@ def test_module(net):
     out = net(torch.ones(1, 2))
     assert isinstance(out, torch.Tensor) and out.shape == (1, 1)
     assert sum(p.numel() for p in net.parameters()) == 3
+    assert all(p.requires_grad for p in net.parameters())
+
+
+@test_case(points=1, hidden=True)
+def test_tensors(weights, batch):
+    assert isinstance(weights, torch.Tensor) and weights.requires_grad and weights.grad.tolist() == [3.0, 3.0]
+    xb, yb = batch
+    assert isinstance(xb, torch.Tensor) and xb.dtype == torch.float32 and yb.tolist() == [1, 0]
 
 
 @test_case(points=1, hidden=True)
@@ -309,7 +324,7 @@ def test_a_real_kernel_answers_for_models_errors_and_iteration(tmp_path):
                         "--require-isolation", "--cell-timeout", "10", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     graded = json.loads((tmp_path / "out" / "results" / "models.json").read_text())
-    assert {q["name"]: q["score"] for q in graded["questions"]} == {"q1": 2, "q2": 0}, graded["questions"]
+    assert {q["name"]: q["score"] for q in graded["questions"]} == {"q1": 3, "q2": 0}, graded["questions"]
     assert [p["kind"] for p in graded["problems"]] == ["tests_failed_to_run"], graded["problems"]
 
 

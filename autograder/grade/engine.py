@@ -9,6 +9,7 @@ submission's own ``timeout`` is kept.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from typing import IO, Any
@@ -67,7 +68,8 @@ async def grade_submission(
     """
     started = time.perf_counter()
     try:
-        notebook, repaired = read_submission(submission.path, label=submission.name)
+        # In a thread: a large notebook takes seconds to validate, which other submissions need not wait for.
+        notebook, repaired = await asyncio.to_thread(read_submission, submission.path, label=submission.name)
         if not notebook.cells:
             raise GraderError(f"{submission.name}: the notebook has no cells")
     except GraderError as exc:

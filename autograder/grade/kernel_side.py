@@ -368,9 +368,7 @@ def _answer(value, handles, data=True):
     """Data when the value is plain data small enough to send and sent faithfully; otherwise a handle the grader
     can ask about (a frame whose column labels are not distinct strings would arrive changed: a handle)."""
     try:
-        columns = getattr(value, "columns", None) if type(value).__module__.startswith("pandas") else None
-        faithful = columns is None or all(isinstance(c, str) for c in columns) and len(set(columns)) == len(columns)
-        encoded = encode_value(value) if data and faithful else {"t": "repr"}
+        encoded = encode_value(value) if data and _faithful(value) else {"t": "repr"}
         text = json.dumps(encoded)
         if '"t": "repr"' not in text and len(text) <= MAX_VALUE_BYTES:
             tensor = type(value).__module__.split(".")[0] == "torch" and hasattr(value, "detach")
@@ -381,7 +379,30 @@ def _answer(value, handles, data=True):
         raise ValueError("too many objects")
     handles.append(value)
     types = [f"{kind.__module__}.{kind.__qualname__}"[:200] for kind in type(value).__mro__[:20]]
-    return {"kind": "object", "handle": len(handles) - 1, "types": types, "callable": callable(value)}
+    can = [name for name, method in CAPABILITIES.items() if any(method in vars(kind) for kind in type(value).__mro__)]
+    return {"kind": "object", "handle": len(handles) - 1, "types": types, "can": can}
+
+
+CAPABILITIES = {"call": "__call__", "iter": "__iter__", "next": "__next__", "len": "__len__", "contains": "__contains__"}
+"""What the grader's stand-in for an object may do, as the object's own class can (``isinstance(x, Iterator)``)."""
+
+
+def _faithful(value, depth=0):
+    """Whether ``value`` arrives as data as it is: not a tensor that tracks gradients, nor a tensor inside a container
+    (it would arrive an array), nor a frame whose column labels are not distinct strings (they would arrive as text)."""
+    module = type(value).__module__.split(".")[0]
+    if module == "torch" and hasattr(value, "detach"):
+        return depth == 0 and not getattr(value, "requires_grad", False) and getattr(value, "grad", None) is None
+    if module == "pandas" and hasattr(value, "columns"):
+        columns = list(value.columns)
+        return all(isinstance(c, str) for c in columns) and len(set(columns)) == len(columns)
+    if depth > MAX_VALUE_DEPTH:
+        return True  # encode_value refuses it anyway
+    if isinstance(value, dict):
+        return all(_faithful(k, depth + 1) and _faithful(v, depth + 1) for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(_faithful(item, depth + 1) for item in value)
+    return True
 
 
 def decode_value(data, handles=()):

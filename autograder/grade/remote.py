@@ -50,7 +50,7 @@ REMOTE_REPLY_SCHEMA = {
         "tensor": {"type": "boolean"},
         "handle": {"type": "integer", "minimum": 0},
         "types": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 200}},
-        "callable": {"type": "boolean"},
+        "can": {"type": "array", "maxItems": 5, "items": {"enum": ["call", "iter", "next", "len", "contains"]}},
         "kind": {"enum": ["done", "value", "object", "missing", "raised", "keys", "stop"]},
         "tampered": {"type": "array", "maxItems": 1000, "items": {"type": "string", "maxLength": 200}},
         "error": {"type": "string", "maxLength": 10 * MAX_OUTPUT},
@@ -76,7 +76,8 @@ class RunBudget:
     """What one question's run may take from the kernel: a forger's endless answers end it, not the grader."""
 
     operations: int = 20_000
-    value_bytes: int = kernel_side.MAX_VALUES_BYTES * 4
+    value_bytes: int = 2**30
+    """The values decoded in the child: a model's parameters one by one may well be hundreds of MiB."""
     failure: KernelUnavailable | None = None
     """The first reason the run had to stop: raised again after the test that met it, whatever that test caught."""
 
@@ -110,23 +111,8 @@ class RemoteObject:
     def __getitem__(self, key: Any) -> Any:
         return self.__ask({"op": "item", "handle": self.__handle, "key": encode_argument(key)})
 
-    def __contains__(self, key: Any) -> bool:
-        return bool(self.__ask({"op": "contains", "handle": self.__handle, "key": encode_argument(key)}))
-
-    def __iter__(self) -> Iterator[Any]:
-        iterator = self.__ask({"op": "iter", "handle": self.__handle})
-        if not isinstance(iterator, RemoteObject):
-            raise TypeError("the notebook gave no iterator")
-        return iterator
-
-    def __next__(self) -> Any:
-        return self.__ask({"op": "next", "handle": self.__handle})
-
-    def __len__(self) -> int:
-        length = self.__ask({"op": "len", "handle": self.__handle})
-        if not isinstance(length, int):
-            raise TypeError("len() of an object of the notebook gave no integer")
-        return length
+    def __operation(self, op: str, **arguments: Any) -> Any:
+        return self.__ask({"op": op, "handle": self.__handle, **arguments})
 
     def __bool__(self) -> bool:
         return bool(self.__ask({"op": "bool", "handle": self.__handle}))
@@ -150,17 +136,60 @@ class RemoteObject:
         return f"<{self.__types[0] if self.__types else 'object'} in the notebook>"
 
 
-class RemoteFunction(RemoteObject):
-    """A callable of the notebook: calling it runs it there, on arguments sent as data."""
-
+class _Callable(RemoteObject):
     __slots__ = ()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._RemoteObject__ask({
-            "op": "call", "handle": self._RemoteObject__handle,
-            "args": [encode_argument(a) for a in args],
-            "kwargs": [[key, encode_argument(value)] for key, value in kwargs.items()],
-        })
+        return self._RemoteObject__operation("call", args=[encode_argument(a) for a in args],
+                               kwargs=[[key, encode_argument(value)] for key, value in kwargs.items()])
+
+
+class _Iterable(RemoteObject):
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[Any]:
+        iterator = self._RemoteObject__operation("iter")
+        if not isinstance(iterator, RemoteObject) or not hasattr(type(iterator), "__next__"):
+            raise TypeError("the notebook gave no iterator")
+        return iterator
+
+
+class _Iterator(RemoteObject):
+    __slots__ = ()
+
+    def __next__(self) -> Any:
+        return self._RemoteObject__operation("next")
+
+
+class _Sized(RemoteObject):
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        length = self._RemoteObject__operation("len")
+        if not isinstance(length, int):
+            raise TypeError("len() of an object of the notebook gave no integer")
+        return length
+
+
+class _Container(RemoteObject):
+    __slots__ = ()
+
+    def __contains__(self, key: Any) -> bool:
+        return bool(self._RemoteObject__operation("contains", key=encode_argument(key)))
+
+
+_CAPABILITIES: dict[str, type[RemoteObject]] = {"call": _Callable, "iter": _Iterable, "next": _Iterator, "len": _Sized,
+                                                "contains": _Container}
+
+
+@cache
+def _stand_in(can: frozenset[str]) -> type[RemoteObject]:
+    """A class with exactly the protocols the object's own class has: a handle of a plain object is no ``Iterator``,
+    ``Sized`` or ``Callable`` to ``isinstance``, as it would not be in the kernel (which says what it has)."""
+    bases = tuple(_CAPABILITIES[name] for name in sorted(can) if name in _CAPABILITIES)
+    if not bases:
+        return RemoteObject
+    return type("RemoteObject", bases, {"__slots__": (), "__module__": __name__})
 
 
 def _loaded_class(name: str) -> type | None:
@@ -181,13 +210,9 @@ def _loaded_class(name: str) -> type | None:
 
 
 def _data_types() -> tuple[type, ...]:
-    """The types ``kernel_side.encode_value`` sends as data (and the libraries' that are loaded)."""
-    types: list[type] = [type(None), bool, int, float, complex, str, bytes, list, tuple, dict, set, frozenset,
-                         np.ndarray, np.generic, np.dtype]
-    for module, names in (("pandas", ("DataFrame", "Series", "Index")), ("torch", ("Tensor",))):
-        if module in sys.modules:
-            types += [getattr(sys.modules[module], name) for name in names if isinstance(getattr(sys.modules[module], name, None), type)]
-    return tuple(types)
+    """Types an honest kernel always sends as data. (A tensor that tracks gradients, a frame with integer column
+    labels, a list of models come as handles: their classes are the kernel's word, like any other class's.)"""
+    return (type(None), bool, int, float, complex, str, bytes, list, tuple, dict, set, frozenset, np.generic, np.dtype)
 
 
 class RemoteEnv(Mapping[str, Any]):
@@ -268,8 +293,7 @@ def answer(reply: dict, ask: Ask, budget: RunBudget) -> Any:
             return sys.modules["torch"].as_tensor(value)
         return value
     if kind == "object" and isinstance(reply.get("handle"), int):
-        kind_of = RemoteFunction if reply.get("callable") else RemoteObject
-        return kind_of(ask, reply["handle"], [str(t) for t in reply.get("types", [])])
+        return _stand_in(frozenset(reply.get("can", ())))(ask, reply["handle"], [str(t) for t in reply.get("types", [])])
     raise budget.fail("the kernel sent a reply of no known kind")
 
 
