@@ -20,11 +20,12 @@ from .. import __version__
 from ..errors import GraderError
 from ..notebooks import read_submission
 from . import kernel_side
+from .judge_process import run_in_child
 from .kernel import KernelSession, Outcome
 from .kernels import KernelSupply, WarmKernel, runner_code
 from .plan import Step, plan_steps
 from .probes import PROBE_RESULT_SCHEMA, Probe, not_run, probe_result
-from .remote import REMOTE_REPLY_SCHEMA, KernelUnavailable, run_in_child
+from .remote import REMOTE_REPLY_SCHEMA, KernelUnavailable
 from .results import KERNEL_RESULT_SCHEMA, CellError, Problem, ProblemKind, Status, SubmissionResult
 from .scoring import QuestionTests, TestSuite, Which
 from .setup import GradingSetup
@@ -221,7 +222,8 @@ class _SubmissionRun:
             await self._recover(kernel, outcome, cell)
 
     async def _run_test_functions(self, kernel: KernelSession, tests: QuestionTests, which: Which, cell: int | None) -> None:
-        """Python-format cases: their functions run in a child of the grader, asking the kernel for values (``grade.remote``)."""
+        """Python-format cases: their functions run in a child of the grader (``grade.judge_process``), asking the kernel
+        for values (``grade.remote``)."""
         cases = tests.select(which)
         what = f"the {which} tests of {tests.name}"
         deadline = time.monotonic() + self.setup.limits.cell_timeout
