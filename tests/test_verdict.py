@@ -409,3 +409,15 @@ def test_values_built_to_blow_up_the_grader_are_refused_or_left_to_the_kernel():
     assert close is not None and close[0].check is not None
     assert close[0].check.holds(([[0.0]] * 3, [[0.0]] * 3))
     assert not close[0].check.holds(([[0.0]] * 14000, [[0.0] * 14000]))
+
+
+def test_a_frame_that_pandas_would_stretch_fails_the_assert_instead():
+    """One number as a column beside a long index: pandas would repeat it along the index, in the grader."""
+    from autograder.grade.asserts import split_assert
+    from autograder.grade.values import FrameValue
+
+    parts = split_assert("assert np.all(np.asarray(table) >= 0)\n")
+    assert parts is not None and parts[0].check is not None
+    honest = FrameValue(columns=["a"], data={"a": np.zeros(3)}, index=np.arange(3))
+    stretched = FrameValue(columns=["a"], data={"a": 0}, index=np.zeros(2_000_000, dtype=bool))
+    assert parts[0].check.holds((honest,)) and not parts[0].check.holds((stretched,))

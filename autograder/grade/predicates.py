@@ -124,8 +124,8 @@ class PredicateCheck:
         namespace: dict[str, Any] = {"__builtins__": {name: getattr(builtins, name) for name in SAFE_BUILTINS}, **MODULES}
         if _broadcasts_large(value):
             return False
-        namespace.update({PLACEHOLDER.format(i): _faithful(item) for i, item in enumerate(value)})
         try:
+            namespace.update({PLACEHOLDER.format(i): _faithful(item) for i, item in enumerate(value)})
             with _time_limit(PREDICATE_SECONDS), quiet_numerics():
                 return bool(eval(compile(self.predicate, "<assert>", "eval"), namespace))  # the test's own code, on data
         except Exception:  # includes the time limit: a value built to make the grader loop gains nothing
@@ -331,11 +331,7 @@ def _faithful(value: Any) -> Any:
     if isinstance(value, SetValue):
         return set(value) if all(safely_hashable(item) for item in value) else value
     if isinstance(value, (SeriesValue, FrameValue)):
-        import pandas as pd  # type: ignore[import-untyped]  # the course's own dependency; no stubs installed
-
-        if isinstance(value, SeriesValue):
-            return pd.Series(value["values"], index=value["index"])
-        return pd.DataFrame({c: value["data"][c] for c in value["columns"]}, columns=value["columns"], index=value["index"])
+        return value.to_pandas()
     if isinstance(value, list):
         return [_faithful(item) for item in value]
     if isinstance(value, tuple):

@@ -318,24 +318,10 @@ def _exception_class(name: str) -> type[RemoteError]:
 
 
 def materialize(value: Any) -> Any:
-    """Decoded data as the objects a test expects: DataFrames and Series, sets; a repr stays text.
-
-    A frame or series is built only when each column is one-dimensional and as long as the index: pandas
-    would otherwise stretch a single number along a two-million-row index the kernel sent.
-    """
-    if isinstance(value, FrameValue):
-        import pandas  # type: ignore[import-untyped]  # the course's own dependency; no stubs installed
-
-        index = _vector(value["index"], None)
-        columns = {c: _vector(value["data"][c], len(index)) for c in value["columns"]}
-        if len(set(value["columns"])) != len(value["columns"]):
-            raise ValueDecodeError("a frame with repeated column names")
-        return pandas.DataFrame(columns, columns=value["columns"], index=index)
-    if isinstance(value, SeriesValue):
-        import pandas
-
-        index = _vector(value["index"], None)
-        return pandas.Series(_vector(value["values"], len(index)), index=index)
+    """Decoded data as the objects a test expects: DataFrames and Series (checked: ``FrameValue.to_pandas``), sets;
+    a repr stays text."""
+    if isinstance(value, (FrameValue, SeriesValue)):
+        return value.to_pandas()
     if isinstance(value, SetValue):
         items = [materialize(v) for v in value]
         return set(items) if all(safely_hashable(v) for v in items) else items
@@ -347,14 +333,6 @@ def materialize(value: Any) -> Any:
         return {k: materialize(v) for k, v in value.items()}
     if isinstance(value, ReprValue):
         return value.text
-    return value
-
-
-def _vector(value: Any, length: int | None) -> Any:
-    if not (isinstance(value, np.ndarray) and value.ndim == 1 or isinstance(value, list)):
-        raise ValueDecodeError("a frame or series whose column is not a list of values")
-    if length is not None and len(value) != length:
-        raise ValueDecodeError("a frame or series whose columns and index differ in length")
     return value
 
 

@@ -151,6 +151,13 @@ class SeriesValue(dict):
     def as_array(self) -> Any:
         return self["values"]
 
+    def to_pandas(self) -> Any:
+        """The Series, built only when values and index are lists of the same length (see ``FrameValue.to_pandas``)."""
+        import pandas as pd  # type: ignore[import-untyped]  # the course's own dependency; no stubs installed
+
+        index = _vector(self["index"], None)
+        return pd.Series(_vector(self["values"], len(index)), index=index)
+
 
 class FrameValue(dict):
     """A decoded DataFrame: ``columns``, ``data`` (column -> values) and ``index``."""
@@ -158,6 +165,25 @@ class FrameValue(dict):
     def as_array(self) -> Any:
         columns = [np.asarray(self["data"][c]) for c in self["columns"]]
         return np.column_stack(columns) if columns else np.empty((len(self["index"]), 0))
+
+    def to_pandas(self) -> Any:
+        """The DataFrame, built only when each column is one-dimensional and as long as the index: pandas would
+        otherwise stretch a single number the kernel sent along a two-million-row index (hundreds of MB here)."""
+        import pandas as pd
+
+        if len(set(self["columns"])) != len(self["columns"]):
+            raise ValueDecodeError("a frame with repeated column names")
+        index = _vector(self["index"], None)
+        columns = {c: _vector(self["data"][c], len(index)) for c in self["columns"]}
+        return pd.DataFrame(columns, columns=self["columns"], index=index)
+
+
+def _vector(value: Any, length: int | None) -> Any:
+    if not (isinstance(value, np.ndarray) and value.ndim == 1 or isinstance(value, list)):
+        raise ValueDecodeError("a frame or series whose column is not a list of values")
+    if length is not None and len(value) != length:
+        raise ValueDecodeError("a frame or series whose columns and index differ in length")
+    return value
 
 
 @dataclass(frozen=True)
