@@ -68,17 +68,17 @@ def test_tests_that_never_ran_or_answered_wrongly_score_zero(suite):
     assert (never.score, never.ran) == (0, False) and {c.output for c in never.cases} == {"not run"}
     short = suite["q1"].score([PASSED], None)  # one outcome for three cases
     assert short.score == 0 and all("wrong number of cases" in c.output for c in short.cases)
-    assert suite["q4"].judge([{"examples": []}] * 5) == [(False, "the test runner returned a wrong number of cases")] * 2
+    assert suite["q4"].judge([{"examples": []}] * 5, suite["q4"].spec.cases) == [(False, "the test runner returned a wrong number of cases")] * 2
 
 
 def test_the_kernel_is_sent_code_only(suite):
     """OK format: each example's source, never its expected output; Python format: the selected test functions only."""
-    request = suite["q4"].kernel_request("r1", "public")
+    request = suite["q4"].kernel_request("r1", suite["q4"].select("public"))
     assert request == {"request_id": "r1", "question": "q4",
                        "files": [{"ok_format": True, "cases": [[{"source": "answer\n", "value": False}]]}], "imports": []}
     assert "42" not in json.dumps(request)
-    assert len(suite["q1"].kernel_request("r2", "hidden")["files"][0]["cases"]) == 2
-    source = suite["q5"].kernel_request("r3", "hidden")["files"][0]["source"]
+    assert len(suite["q1"].kernel_request("r2", suite["q1"].select("hidden"))["files"][0]["cases"]) == 2
+    source = suite["q5"].kernel_request("r3", suite["q5"].select("hidden"))["files"][0]["source"]
     assert "def test_values" in source and "def test_helper" in source
     assert "def test_shape" not in source and "otter" not in source
 

@@ -6,14 +6,14 @@ would: IPython hooks that answer for the runner or rewrite its reply, an audit h
 profiler, a thread, a subverted ``__import__``, shadowed names, objects that equal
 anything, and code that tries to bring hidden test code back to the student.
 
-q2 (printed output), q3 (a ``# value`` compared with a reference), q4 (an assert with
-a literal expectation, split by the grader) and q7 (otter's Python format: the test
-functions run in the grader and ask the kernel for values) are decided in the grader: every notebook
-scores exactly its honest q1 there, and no hidden code reaches its feedback or the
-student-visible fields of its Gradescope results. q5 (``assert cube_ok(cube)``, a single
-value computed by a helper the test defines, which the grader cannot split) is an assert
-decided in the kernel, which the student controls: it is the control that shows each
-forging attack really works (README, Security model: what remains in reach).
+Hidden cases run in the grader, asking the kernel only for the notebook's values: q2 (printed
+output), q3 (a ``# value`` compared with a reference), q4 (an assert), q8 (an expected value the
+test computes from its own input) and q7 (otter's Python format). There every notebook scores
+exactly its honest q1, and no hidden code reaches its feedback or the student-visible fields of
+its Gradescope results. q5 and q9 are the same kinds of cases kept in the kernel
+(``kernel_cases.json``, as ``grader release`` keeps a case the master fails in the grader): the
+controls that show each attack really works where the kernel runs the test (README, Security
+model: what remains in reach).
 """
 
 from __future__ import annotations
@@ -68,14 +68,22 @@ TESTS = {
     "q5": ok_test_file("q5", (f">>> {MARKER} = 1\n>>> def cube_ok(f):\n...     return f(2) > 7\n>>> assert cube_ok(cube)\n", True)),
     "q6": ok_test_file("q6", (">>> assert np.sum(squares(3)) == 5\n", False)),  # np: the assignment's, from imports.json
     "q7": PYTHON_FORMAT,
+    "q8": ok_test_file("q8", (f">>> {MARKER} = np.arange(6.0).reshape(3, 2)\n>>> expected = np.linalg.norm({MARKER}, axis=1)\n"
+                              f">>> assert np.allclose(row_norms({MARKER}), expected)\n", True)),
+    "q9": ok_test_file("q9", (f">>> {MARKER} = np.arange(6.0).reshape(3, 2)\n>>> expected = np.linalg.norm({MARKER}, axis=1)\n"
+                              f">>> assert np.allclose(row_norms({MARKER}), expected)\n", True)),
 }
+KERNEL_CASES = {"q5": [0], "q9": [0]}
+"""The controls: hidden cases run in the kernel."""
 REFERENCES = {"q3": {"0": {"1": {"t": "list", "v": [{"t": "int", "v": str(n * n)} for n in range(4)]}}}}
-DECIDED_IN_THE_GRADER = {"q1": 1, "q2": 0, "q3": 0, "q4": 0, "q6": 0, "q7": 0}
+DECIDED_IN_THE_GRADER = {"q1": 1, "q2": 0, "q3": 0, "q4": 0, "q6": 0, "q7": 0, "q8": 0}
 ATTACKS = ["forge_pre_run_cell", "forge_input_transformer", "forge_display_publisher", "forge_displayhook", "forge_audit_hook",
            "forge_profiler", "forge_thread", "doctest_subversion", "shadow_namespace", "liar_objects", "leak_everywhere",
-           "forge_remote"]
+           "forge_remote", "patch_hidden_reference"]
 FORGES_THE_KERNEL_VERDICT = ["forge_input_transformer", "forge_display_publisher", "forge_profiler", "doctest_subversion"]
 """Single-reply forgers: they do win q5, decided in the kernel (the control)."""
+FORGES_THE_KERNEL_REFERENCE = ["patch_hidden_reference"]
+"""Patches what the test computes its expected value with: wins q9, run in the kernel (the control)."""
 DETECTED = ["forge_pre_run_cell", "forge_audit_hook"]
 """Answer before the runner does: a second reply, reported as tampering; the tests it hit score 0, q1's too."""
 
@@ -85,6 +93,8 @@ HONEST_NAMES = """\
 value = 1
 def square(x):
     return x * x
+def row_norms(X):
+    return [sum(v * v for v in row) ** 0.5 for row in X]
 def squares(n):
     return [square(i) for i in range(n)]
 def cube(x):
@@ -102,6 +112,7 @@ def graded(tmp_path_factory):
     tests = write_tests(root / "tests", TESTS)
     (tests / "references.json").write_text(json.dumps(REFERENCES))
     (tests / "imports.json").write_text(json.dumps({"imports": ["import numpy as np"]}))
+    (tests / "kernel_cases.json").write_text(json.dumps(KERNEL_CASES))
     (root / "submissions").mkdir()
     for name in ATTACKS:
         shutil.copy(HOSTILE / f"{name}.ipynb", root / "submissions")
@@ -134,13 +145,15 @@ def test_no_hidden_code_reaches_the_student(graded, name):
 
 def test_right_answers_score_in_full_whatever_the_globals_are_called(graded):
     result = result_of(graded, "honest_names")
-    assert (result["score"], result["problems"]) == (9, [])
+    assert (result["score"], result["problems"]) == (11, [])
 
 
 def test_the_control_forging_works_where_the_kernel_decides(graded):
     """Proof the attacks are real: the same forgeries win q5, whose assert is judged in the kernel."""
     won = {name: next(q["score"] for q in result_of(graded, name)["questions"] if q["name"] == "q5") for name in ATTACKS}
     assert [name for name in FORGES_THE_KERNEL_VERDICT if won[name] != 1] == []
+    won = {name: next(q["score"] for q in result_of(graded, name)["questions"] if q["name"] == "q9") for name in ATTACKS}
+    assert [name for name in FORGES_THE_KERNEL_REFERENCE if won[name] != 1] == []
 
 
 def test_answering_first_is_reported_as_tampering(graded):

@@ -6,31 +6,40 @@ real kernel: ``test_grade_scoring`` against ``otter run``, ``test_integrity`` ag
 
 from __future__ import annotations
 
+import base64
 import collections.abc
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from autograder.grade import kernel_side
-from autograder.grade.remote import KernelUnavailable, RemoteObject, RunBudget, answer, run_test_functions
+from autograder.grade.remote import KernelUnavailable, RemoteObject, RunBudget, answer, run_example_cases, run_test_functions
+from autograder.grade.verdict import judge_case, kernel_examples, parse_examples
 
 HEADER = "import collections.abc\n\nOK_FORMAT = False\nname = 'q1'\n\n"  # as QuestionTests.python_source gives it: otter's import left out
 
 
-def answering(namespace: dict, forged: dict | None = None):
-    """A ``send`` that answers as the kernel's runner does (through JSON, as the channel carries it)."""
+def answering(namespace: dict, forged: dict | None = None, sent: list | None = None):
+    """A ``send`` that answers as the kernel's runner does (through JSON, as the channel carries it); ``sent``
+    receives each operation."""
     handles: list = []
+    sent = [] if sent is None else sent
 
     def send(op: dict) -> dict:
         op = json.loads(json.dumps(op))
+        sent.append(op)
         if forged is not None and op["op"] in forged:
             return forged[op["op"]]
         if op["op"] in ("open", "close"):
             return {"kind": "done"}
         try:
-            return json.loads(json.dumps(kernel_side._remote_step(op["op"], op, namespace, handles)))
+            reply = kernel_side._remote_step(op["op"], op, namespace, handles)
+            if "raw" in reply:  # a chunk of an array: in a kernel, the message's raw frame
+                reply["data"] = base64.b64encode(reply.pop("raw")).decode("ascii")
+            return json.loads(json.dumps(reply))
         except Exception as error:
             return {"kind": "raised", "error": kernel_side._exception_line(error)}
 
@@ -237,6 +246,74 @@ def test_any(env):
     except BaseException:
         pass
 ''', {"answer": 1}, forged)
+
+
+def run_cases(doctests: list[str], namespace: dict, imports: tuple[str, ...] = ("import numpy as np",),
+              sent: list | None = None) -> list[tuple[bool, str]]:
+    """Hidden OK-format cases as the grader runs them (``run_example_cases``) and judges them (``judge_case``)."""
+    examples = [tuple(replace(e, parts=()) for e in parse_examples(code)) for code in doctests]
+    replies = run_example_cases([kernel_examples(case) for case in examples], list(imports), answering(namespace, sent=sent))
+    return [judge_case(case, reply["examples"], {}) for case, reply in zip(examples, replies, strict=True)]
+
+
+class Model:
+    def __init__(self, scale):
+        self.scale = scale
+
+    def predict(self, X):
+        return np.asarray(X) * self.scale
+
+
+def test_ok_format_cases_compute_in_the_grader_on_the_notebooks_values():
+    """What the test computes (a reference from the notebook's data) is computed here: the notebook's own ``np``,
+    ``sorted`` or a liar in its namespace change nothing; its functions and objects are asked, its prints shown."""
+    data = np.arange(12.0).reshape(4, 3)
+    namespace = {
+        "X": data, "running": lambda a: np.cumsum(a), "wrong": lambda a: np.asarray(a) * 0,
+        "np": "not numpy", "sorted": lambda *a, **k: [42], "model": Model(2.0), "Model": Model,
+        "report": lambda x: print(f"accuracy: {x:.2f}"), "answer": Liar(0),
+    }
+    outcomes = run_cases([
+        ">>> expected = np.cumsum(X[:, 0])\n>>> assert np.array_equal(running(X[:, 0]), expected)\n",
+        ">>> expected = np.cumsum(X[:, 0])\n>>> assert np.array_equal(wrong(X[:, 0]), expected)\n",
+        ">>> sorted([3, 1, 2])\n[1, 2, 3]\n>>> report(0.5)\naccuracy: 0.50\n",
+        ">>> assert isinstance(model, Model) and not isinstance(3, Model)\n>>> model.predict([1, 2]).tolist()\n[2.0, 4.0]\n",
+        ">>> assert answer == 42\n",
+        ">>> nothing_by_that_name\n",
+    ], namespace)
+    assert [passed for passed, _ in outcomes] == [True, False, True, True, False, False]
+    assert "NameError" in outcomes[5][1]
+
+
+def test_a_large_array_is_read_in_chunks_and_goes_back_as_itself():
+    big = np.random.default_rng(0).normal(size=(2000, 1000))  # 16 MB: above one reply's limit
+    namespace = {"big": big, "is_theirs": lambda a: a is big, "total": lambda a: float(np.sum(a))}
+    outcomes = run_cases([
+        f">>> assert big.shape == (2000, 1000) and np.isclose(big.mean(), {float(big.mean())!r})\n",
+        ">>> assert is_theirs(big) and np.isclose(total(big), big.sum())\n",
+        ">>> assert not is_theirs(big[:, :10]) and np.isclose(total(big[:2]), big[:2].sum())\n",
+    ], namespace)
+    assert outcomes == [(True, "")] * 3
+
+
+def test_objects_and_functions_of_the_test_reach_the_notebook_by_value():
+    """An estimator the test builds, or a function it defines, is an argument the notebook's code can use."""
+    namespace = {"apply": lambda f, x: f(x), "fit_on": lambda estimator, X: type(estimator.fit(X)).__name__}
+    outcomes = run_cases([
+        ">>> offset = 3\n>>> apply(lambda v: v + offset, 4)\n7\n",
+        ">>> from sklearn.preprocessing import StandardScaler\n>>> fit_on(StandardScaler(), np.ones((3, 2)))\n'StandardScaler'\n",
+    ], namespace)
+    assert outcomes == [(True, "")] * 2
+
+
+def test_seeding_in_the_test_seeds_the_notebooks_generators_and_is_undone():
+    draws: list[float] = []
+    namespace = {"draw": lambda: draws.append(float(np.random.rand())) or draws[-1]}
+    seed, sent = np.random.seed, []
+    outcomes = run_cases([">>> np.random.seed(5)\n>>> a = draw()\n>>> np.random.seed(5)\n>>> assert draw() == a\n"], namespace, sent=sent)
+    assert outcomes == [(True, "")] and draws[0] == draws[1]
+    assert [op["value"] for op in sent if op["op"] == "seed" and op["library"] == "numpy"] == [5, 5]
+    assert np.random.seed is seed
 
 
 NOTEBOOK = '''\

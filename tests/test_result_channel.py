@@ -1,7 +1,8 @@
 """The kernel-to-grader channel is bounded and strict: forged, flooded, deep or giant replies gain nothing.
 
 Each notebook answers q1 honestly and attacks the grader's channel while q2's hidden
-test runs (or raises an exception with a 30 MB name). Whatever it sends, it must score
+test runs in the kernel (``kernel_cases.json``: as a public test, or a hidden one the master
+fails in the grader, would), or raises an exception with a 30 MB name. Whatever it sends, it must score
 exactly its honest q1, the attack must be reported as tampering, the grader must keep
 its memory, and nothing of the attack may swell the results or the feedback.
 """
@@ -37,6 +38,7 @@ MEASURE = "import resource, subprocess, sys; subprocess.run(sys.argv[1:]); print
 def graded(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("channel")
     write_tests(root / "tests", TESTS)
+    (root / "tests" / "kernel_cases.json").write_text(json.dumps({"q2": [0]}))
     (root / "submissions").mkdir()
     for name in CHANNEL_NOTEBOOKS:
         shutil.copy(HOSTILE / f"{name}.ipynb", root / "submissions")

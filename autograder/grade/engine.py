@@ -19,10 +19,12 @@ import jsonschema
 from .. import __version__
 from ..errors import GraderError
 from ..notebooks import read_submission
+from ..testfiles import TestCaseSpec
 from . import kernel_side
+from .judge_process import prepare as prepare_judge
 from .judge_process import run_in_child
 from .kernel import KernelSession, Outcome
-from .kernels import KernelSupply, WarmKernel, runner_code
+from .kernels import KernelSupply, WarmKernel, kept_runner_call, runner_call, runner_code
 from .plan import Step, plan_steps
 from .probes import PROBE_RESULT_SCHEMA, Probe, not_run, probe_result
 from .remote import REMOTE_REPLY_SCHEMA, KernelUnavailable
@@ -32,6 +34,9 @@ from .setup import GradingSetup
 from .submissions import Submission
 
 MAX_RESTARTS = 3
+REMOTE_REPLY_BYTES = 2 * kernel_side.MAX_CHUNK_BYTES
+"""An answer to a test run in the grader (``grade.remote``), a chunk of an array at most: data, not output.
+What the run reads in all is bounded by its ``RunBudget``."""
 MAX_ENAME = 100
 """An exception's name is kernel-made text: stored shortened, like every other."""
 
@@ -59,13 +64,15 @@ def _new_result(submission: Submission, suite: TestSuite) -> SubmissionResult:
 
 async def grade_submission(
     submission: Submission, setup: GradingSetup, probes: tuple[Probe, ...] = (), captured: dict[str, dict[int, Any]] | None = None,
-    kernels: KernelSupply | None = None,
+    kernels: KernelSupply | None = None, captured_in_grader: dict[str, dict[int, Any]] | None = None,
 ) -> SubmissionResult:
     """Grade one submission; with ``probes``, also run each in a fork of the kernel where it asks.
 
     ``captured``, if given, receives each question's raw replies from the kernel (``grader release``
-    takes the master's reference values from them). ``kernels``: where its kernel comes from (a batch's
-    warm kernels); by default one is started for it.
+    takes the master's reference values from them). With ``captured_in_grader`` too, every OK-format case
+    runs in the kernel, and the cases judged in the grader run there as well: their replies go to it
+    unjudged (``grade.references`` keeps in the kernel those the master fails there). ``kernels``: where its
+    kernel comes from (a batch's warm kernels); by default one is started for it.
     """
     started = time.perf_counter()
     try:
@@ -79,7 +86,7 @@ async def grade_submission(
     if repaired:
         result.problems.append(Problem("notebook_repaired", f"the notebook file breaks the Jupyter format ({repaired}); "
                                        "it was repaired and graded"))
-    run = _SubmissionRun(notebook, setup, result, probes, captured)
+    run = _SubmissionRun(notebook, setup, result, probes, captured, captured_in_grader)
     supply = kernels or KernelSupply(setup)
     warm = await supply.take()
     result.timings["kernel_start"] = time.perf_counter() - started
@@ -98,8 +105,8 @@ class _SubmissionRun:
     """The state of one submission's execution: steps, kernel, restarts, scores."""
 
     def __init__(self, notebook, setup: GradingSetup, result: SubmissionResult, probes: tuple[Probe, ...] = (),
-                 captured: dict[str, dict[int, Any]] | None = None):
-        self.setup, self.result, self.captured = setup, result, captured
+                 captured: dict[str, dict[int, Any]] | None = None, captured_in_grader: dict[str, dict[int, Any]] | None = None):
+        self.setup, self.result, self.captured, self.captured_in_grader = setup, result, captured, captured_in_grader
         self.steps = plan_steps(notebook, setup.suite.names)
         self.probes = probes
         self.outcomes: dict[str, dict[int, tuple[bool, str]]] = {}
@@ -113,6 +120,8 @@ class _SubmissionRun:
         self.deadline = 0.0
         self.snapshot_key = ""
         self.kernel_log: IO[bytes] | None = None
+        self.judge_ready: asyncio.Future | None = None
+        """The fork server of ``grade.judge_process``, started while the cells run."""
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -123,6 +132,10 @@ class _SubmissionRun:
         kernel, self.kernel_log, self.snapshot_key = warm.kernel, warm.log, warm.snapshot_key
         if warm.snapshot_failed:
             self._problem("snapshot_failed", warm.snapshot_failed)
+        suite = self.setup.suite
+        if any(tests.judged_in_grader() for tests in suite.questions):
+            imports = [statement for tests in suite.questions for statement in tests.imports]
+            self.judge_ready = asyncio.ensure_future(asyncio.to_thread(prepare_judge, imports))
         started = time.perf_counter()
         for index, step in enumerate(self.steps):
             if self.remaining() <= self._reserve():
@@ -184,26 +197,35 @@ class _SubmissionRun:
 
     async def _run_tests(self, kernel: KernelSession, question: str, which: Which, cell_index: int | None) -> None:
         """Run ``which`` cases of ``question``: public ones at its check cell (whose globals are kept for the
-        hidden ones), or, after the last cell, the remaining public ones, then the hidden ones."""
+        hidden ones), or, after the last cell, the remaining public ones, then the hidden ones. Cases judged in
+        the grader run there (``grade.judge_process``); the others in the kernel, judged from its data."""
         started = time.perf_counter()
         tests = self.setup.suite[question]
-        cases = tests.select(which)
         cell = cell_index + 1 if cell_index is not None else None
         if which == "public":
             self.checked_at[question] = cell
         kernel.launch.kill_leftovers(busy_only=True)  # the tests get the CPU to themselves; idle worker pools stay
-        if not tests.spec.ok_format:
-            await self._run_test_functions(kernel, tests, which, cell)
-            self.test_seconds[question] = self.test_seconds.get(question, 0.0) + time.perf_counter() - started
-            return
+        in_grader = tests.judged_in_grader(which)
+        in_kernel = tuple(c for c in tests.select(which) if c not in in_grader)
+        if self.captured_in_grader is not None and tests.spec.ok_format:  # grader release: the master's values, from the kernel
+            in_kernel = tests.select(which)
+        if in_kernel:
+            await self._run_in_kernel(kernel, tests, in_kernel, which, cell)
+        if in_grader and self.remaining() > 0 and self.restarts <= MAX_RESTARTS:
+            await self._run_in_grader(kernel, tests, in_grader, which, cell)
+        self.test_seconds[question] = self.test_seconds.get(question, 0.0) + time.perf_counter() - started
+
+    async def _run_in_kernel(self, kernel: KernelSession, tests: QuestionTests, cases: tuple[TestCaseSpec, ...], which: Which,
+                             cell: int | None) -> None:
+        question = tests.name
         request_id = secrets.token_hex(16)
-        request = tests.kernel_request(request_id, which)
+        request = tests.kernel_request(request_id, cases)
         request.update(snapshot=self.snapshot_key, checkpoint=cell is not None, from_checkpoint=which == "hidden")
         code = runner_code("run", f"{request!r}, __builtins__.globals()")
         outcome = await self._run(kernel, code, store_history=False, result_mimetype=kernel_side.RESULT_MIMETYPE)
         payload = self._reply(outcome, request_id, KERNEL_RESULT_SCHEMA, f"the {which} tests of {question}", cell)
         if payload is not None:
-            outcomes = tests.judge(payload["cases"], which)
+            outcomes = tests.judge(payload["cases"], cases)
             if self.captured is not None and len(payload["cases"]) == len(cases):
                 self.captured.setdefault(question, {}).update(zip((c.index for c in cases), payload["cases"], strict=True))
             if payload["tampered"]:
@@ -217,14 +239,13 @@ class _SubmissionRun:
             self._problem("tests_failed_to_run", f"the {which} tests of {question} {where} did not report ({detail})", cell)
             outcomes = [(False, f"the tests could not run ({detail})")] * len(cases)
         self.outcomes.setdefault(question, {}).update(zip((c.index for c in cases), outcomes, strict=True))
-        self.test_seconds[question] = self.test_seconds.get(question, 0.0) + time.perf_counter() - started
         if outcome.needs_restart:
             await self._recover(kernel, outcome, cell)
 
-    async def _run_test_functions(self, kernel: KernelSession, tests: QuestionTests, which: Which, cell: int | None) -> None:
-        """Python-format cases: their functions run in a child of the grader (``grade.judge_process``), asking the kernel
-        for values (``grade.remote``)."""
-        cases = tests.select(which)
+    async def _run_in_grader(self, kernel: KernelSession, tests: QuestionTests, cases: tuple[TestCaseSpec, ...], which: Which,
+                             cell: int | None) -> None:
+        """Cases whose code runs in a child of the grader (``grade.judge_process``), asking the kernel for the notebook's
+        values (``grade.remote``): the kernel sees names and calls, never the test's code or what it computes."""
         what = f"the {which} tests of {tests.name}"
         deadline = time.monotonic() + self.setup.limits.cell_timeout
         session = {"snapshot": self.snapshot_key, "session": secrets.token_hex(8)}
@@ -235,16 +256,26 @@ class _SubmissionRun:
                 raise KernelUnavailable(ended[0].status if ended else "no time left")
             request_id = secrets.token_hex(16)
             request = {**session, **op, "request_id": request_id}
-            code = runner_code("remote", f"{request!r}, __builtins__.globals()")
-            outcome = await self._run(kernel, code, timeout=deadline - time.monotonic(), store_history=False,
-                                      result_mimetype=kernel_side.RESULT_MIMETYPE)
+            if op["op"] == "open" or not self.snapshot_key:
+                code, call = runner_call("remote", f"{request!r}, __builtins__.globals()")
+            else:
+                code, call = kept_runner_call("remote", self.snapshot_key, repr(request))
+            outcome = await self._run(kernel, code, timeout=deadline - time.monotonic(), store_history=False, user_expressions=call,
+                                      result_mimetype=kernel_side.RESULT_MIMETYPE, reply_allowance=REMOTE_REPLY_BYTES)
             payload = self._reply(outcome, request_id, REMOTE_REPLY_SCHEMA, what, cell)
             if payload is None or outcome.status not in ("ok", "error"):
                 ended.insert(0, outcome)
                 raise KernelUnavailable("tampering" if outcome.violations else outcome.status)
+            if payload.get("kind") == "chunk" and "data" not in payload:  # the bytes came as the message's raw frame
+                payload["bytes"] = outcome.buffers[0] if outcome.buffers else b""
             return payload
 
         detail = ""
+        if self.judge_ready is not None:
+            try:
+                await asyncio.shield(self.judge_ready)
+            except Exception:  # starting it again, below, says what is wrong
+                pass
         try:
             opened = await send({"op": "open", "question": tests.name, "imports": list(tests.imports),
                                  "checkpoint": cell is not None, "from_checkpoint": which == "hidden"})
@@ -252,7 +283,7 @@ class _SubmissionRun:
                 where = f"cell {cell}" if cell else "the end"
                 self._problem("tampering", f"before the tests of {tests.name} at {where}, restored: "
                               f"{_short(', '.join(map(str, opened['tampered'][:10])), 300)}", cell)
-            outcomes = await run_in_child(tests.python_source(which), send, deadline)
+            replies = await run_in_child(tests.grader_job(cases), send, deadline)
         except KernelUnavailable as error:
             detail = str(error)
         finally:
@@ -261,7 +292,13 @@ class _SubmissionRun:
             where = f"at cell {cell}" if cell else "after the last cell"
             self._problem("tests_failed_to_run", f"{what} {where} did not report ({detail})", cell)
             outcomes = [(False, f"the tests could not run ({detail})")] * len(cases)
-        self.outcomes.setdefault(tests.name, {}).update(zip((c.index for c in cases), outcomes, strict=True))
+        elif self.captured_in_grader is not None and tests.spec.ok_format:  # grader release: which cases the master passes run here
+            self.captured_in_grader.setdefault(tests.name, {}).update(zip((c.index for c in cases), replies, strict=False))
+            outcomes = []
+        else:
+            outcomes = tests.judge(replies, cases, in_grader=True)
+        if outcomes:
+            self.outcomes.setdefault(tests.name, {}).update(zip((c.index for c in cases), outcomes, strict=True))
         if ended[0].needs_restart:
             await self._recover(kernel, ended[0], cell)
         elif not detail:
@@ -299,13 +336,17 @@ class _SubmissionRun:
         if outcome.status != "ok":
             self._problem("snapshot_failed", f"could not snapshot the kernel's modules ({outcome.status}: {outcome.ename})")
 
-    async def _run(self, kernel: KernelSession, code: str, timeout: float | None = None, **options) -> Outcome:
+    async def _run(self, kernel: KernelSession, code: str, timeout: float | None = None, reply_allowance: int = 0,
+                   **options) -> Outcome:
+        """``reply_allowance``: bytes of the reply asked for that are not output (an array the grader reads in
+        chunks): neither charged to the submission's output nor taken for a flood."""
         timeout = min(timeout or self.setup.limits.cell_timeout, max(self.remaining(), 0.0))
         limit = min(self.setup.cell_output_limit, max(self.setup.submission_output_limit - self.output_bytes, 0))
-        outcome = await kernel.run(code, timeout, output_limit=limit, **options)
+        outcome = await kernel.run(code, timeout, output_limit=limit + reply_allowance, **options)
         # A flood is charged its cell's limit, not the backlog its interrupt could not stop:
         # otherwise one flooded cell would leave every later cell and test no output at all.
-        self.output_bytes += min(outcome.output_bytes, self.setup.cell_output_limit)
+        charged = outcome.output_bytes - min(outcome.result_bytes, reply_allowance)
+        self.output_bytes += min(charged, self.setup.cell_output_limit)
         return outcome
 
     async def _recover(self, kernel: KernelSession, outcome: Outcome, cell: int | None) -> None:

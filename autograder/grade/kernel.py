@@ -106,8 +106,12 @@ class Outcome:
     ename: str = ""
     evalue: str = ""
     output_bytes: int = 0
+    result_bytes: int = 0
+    """Of ``output_bytes``, those of the result messages asked for."""
     results: list[dict] = field(default_factory=list)
     """Data of display messages with the result mimetype asked for (at most ``MAX_RESULTS``)."""
+    buffers: list[bytes] = field(default_factory=list)
+    """The raw frame the first result came with, if any (the bytes of an array, ``kernel_side._publish_with_buffer``)."""
     violations: list[str] = field(default_factory=list)
     """What the kernel sent that an honest kernel does not (see ``ChannelViolation``), in order."""
 
@@ -190,8 +194,10 @@ class KernelSession:
         output_limit: int,
         result_mimetype: str | None = None,
         store_history: bool = True,
+        user_expressions: dict[str, str] | None = None,
     ) -> Outcome:
-        msg_id = self._client.execute(code, silent=False, store_history=store_history, allow_stdin=False, stop_on_error=False)
+        msg_id = self._client.execute(code, silent=False, store_history=store_history, allow_stdin=False, stop_on_error=False,
+                                      user_expressions=user_expressions)
         outcome = Outcome("ok")
         now = time.monotonic()
         deadline = now + max(timeout, 0.01)
@@ -230,9 +236,13 @@ class KernelSession:
             elif kind in ("stream", "display_data", "execute_result", "update_display_data"):
                 data = content.get("data", {})
                 data = data if isinstance(data, dict) else {}
-                size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in data.values())
+                buffers = [bytes(b) for b in message.get("buffers") or ()] if isinstance(message, dict) else []
+                size = len(str(content.get("text", ""))) + sum(len(str(v)) for v in data.values()) + sum(map(len, buffers))
                 outcome.output_bytes += size
                 if result_mimetype and result_mimetype in data:
+                    outcome.result_bytes += size
+                    if not outcome.results and len(buffers) == 1 and len(buffers[0]) <= MAX_FRAME_BYTES:
+                        outcome.buffers = buffers
                     if len(outcome.results) < MAX_RESULTS and isinstance(data[result_mimetype], dict):
                         outcome.results.append(data[result_mimetype])
                     else:

@@ -16,6 +16,7 @@ replaced are put back from a snapshot taken before its first cell, and named; th
 a courtesy to honest notebooks that broke numpy by accident, not a defence.
 """
 
+import base64
 import contextlib
 import importlib.util
 import inspect
@@ -30,8 +31,9 @@ GUARDED_MODULES = ("builtins", "math", "doctest", "json", "numpy", "numpy.testin
 """Modules whose attributes are snapshotted before the notebook's first cell and
 restored before each test run (a notebook that patched them is flagged). Only modules
 tests lean on and libraries leave alone: PyTorch, for one, replaces ``inspect.getfile``."""
-KERNEL_MANAGED = {"builtins.input", "builtins.raw_input"}
-"""Attributes ipykernel itself rebinds for every execution (stdin forwarding)."""
+KERNEL_MANAGED = {"builtins.input", "builtins.raw_input", "builtins.get_ipython", "builtins.exit", "builtins.quit"}
+"""Attributes ipykernel itself rebinds for every execution (stdin forwarding), and those IPython's builtin trap
+puts in only while a cell runs (the grader's user expressions run outside it)."""
 
 
 class GraderStandIn:
@@ -224,7 +226,11 @@ def encode_value(value, depth=0):
             columns = [str(c) for c in value.columns]
             data = [encode_value(value[c].to_numpy(), depth + 1) for c in value.columns]
             return {"t": "frame", "columns": columns, "data": data, "index": encode_value(value.index.to_numpy(), depth + 1)}
-        return {"t": "series", "values": encode_value(value.to_numpy(), depth + 1), "index": encode_value(value.index.to_numpy(), depth + 1)}
+        series = {"t": "series", "values": encode_value(value.to_numpy(), depth + 1), "index": encode_value(value.index.to_numpy(), depth + 1)}
+        name = encode_value(value.name, depth + 1) if value.name is not None else {"t": "repr"}
+        if name["t"] != "repr":  # a row's label, as ``frame.loc[label].name`` reads it
+            series["name"] = name
+        return series
     numpy = sys.modules.get("numpy")
     if numpy is not None and isinstance(value, numpy.dtype) and not value.fields:
         return {"t": "dtype", "v": str(value.str)}
@@ -314,9 +320,12 @@ def remote(request, user_globals):
     sessions = holder.__dict__.setdefault("remote_sessions", {}) if holder is not None else _SESSIONS
     reply = {"request_id": request["request_id"], "kind": "done"}
     op = request["op"]
+    printed = io.StringIO()
     try:
-        with _quiet_displays(), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        with _quiet_displays(), contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
             if op == "open":
+                if holder is not None:  # the next questions call it here (``kernels.kept_runner_call``)
+                    holder.runner = globals()  # type: ignore[attr-defined]
                 namespace, tampered = _test_namespace(request, user_globals)
                 sessions[request["session"]] = {"namespace": namespace, "handles": []}
                 reply["tampered"] = tampered
@@ -324,15 +333,63 @@ def remote(request, user_globals):
                 sessions.pop(request["session"], None)
             else:
                 session = sessions[request["session"]]
-                reply.update(_remote_step(op, request, session["namespace"], session["handles"]))
+                with _test_context(request.get("context") or {}):
+                    reply.update(_remote_step(op, request, session["namespace"], session["handles"]))
     except KeyboardInterrupt:
         raise
     except BaseException as error:
         reply = {"request_id": request["request_id"], "kind": "raised", "error": _exception_line(error)}
-    _display_result(reply)
+    if printed.getvalue() and op not in ("open", "close"):
+        reply["printed"] = printed.getvalue()[:MAX_CASE_OUTPUT]
+    raw = reply.pop("raw", None)
+    if raw is not None and not _publish_with_buffer(reply, raw):
+        reply["data"] = base64.b64encode(raw).decode("ascii")
+    if raw is None or "data" in reply:
+        _display_result(reply)
+
+
+def _publish_with_buffer(result, data):
+    """Send ``result`` with ``data`` as a raw frame of its message (no base64, no JSON: ten times faster for the
+    megabytes of an array); False where this kernel's display publisher does not allow it."""
+    try:
+        publisher = _ipython_shell().display_pub
+        content = {"data": {RESULT_MIMETYPE: result}, "metadata": {}, "transient": {}}
+        message = publisher.session.msg("display_data", content, parent=publisher.parent_header)
+        publisher.session.send(publisher.pub_socket, message, ident=publisher.topic, buffers=[data])
+        return True
+    except Exception:
+        return False
+
+
+SEEDERS = {"random": ("random", "seed"), "numpy": ("numpy.random", "seed"), "torch": ("torch", "manual_seed")}
+"""The global generators a test seeds in the grader (``torch.manual_seed(0)`` before calling the notebook's
+constructor) and the kernel seeds the same way, so the notebook's code draws what it would have drawn."""
+
+
+@contextlib.contextmanager
+def _test_context(context):
+    """The state the test is in where it asks (``torch.no_grad()``, ``np.errstate``), for the notebook's code it calls."""
+    with contextlib.ExitStack() as stack:
+        torch = sys.modules.get("torch")
+        if torch is not None and isinstance(context.get("grad"), bool):
+            stack.enter_context(torch.set_grad_enabled(context["grad"]))
+        numpy = sys.modules.get("numpy")
+        if numpy is not None and isinstance(context.get("errstate"), dict):
+            stack.enter_context(numpy.errstate(**{k: str(v) for k, v in context["errstate"].items()
+                                                  if k in ("divide", "over", "under", "invalid")}))
+        yield
 
 
 def _remote_step(op, request, namespace, handles):
+    if op == "seed":
+        module_name, function = SEEDERS[request["library"]]
+        if module_name.split(".")[0] in sys.modules:  # a library the notebook never loaded has nothing to seed
+            seeder = getattr(importlib.import_module(module_name), function)
+            getattr(seeder, "__wrapped__", seeder)(int(request["value"]))
+        return {"kind": "done"}
+    if op == "chunk":  # bytes of an array too large for one reply (``_answer``'s "array")
+        data = memoryview(handles[request["handle"]]).cast("B")[int(request["start"]):int(request["start"]) + MAX_CHUNK_BYTES]
+        return {"kind": "chunk", "raw": data}
     if op == "get":
         if request["name"] not in namespace:
             return {"kind": "missing"}
@@ -348,6 +405,9 @@ def _remote_step(op, request, namespace, handles):
         return _answer(decode_value(request["key"], handles) in target, handles)
     if op == "len":
         return _answer(len(target), handles)
+    if op in ("isinstance", "issubclass"):
+        check = isinstance if op == "isinstance" else issubclass
+        return _answer(bool(check(decode_value(request["key"], handles), target)), handles)
     if op == "bool":
         return _answer(bool(target), handles)
     if op == "iter":  # an iterator over it, stepped through one item at a time ("next"), as Python does
@@ -377,10 +437,38 @@ def _answer(value, handles, data=True):
         pass
     if len(handles) >= MAX_HANDLES:
         raise ValueError("too many objects")
+    array = _large_array(value) if data else None
+    if array is not None:  # data too large for one reply: the grader reads it in chunks
+        handles.append(array)
+        return {"kind": "array", "handle": len(handles) - 1, "dtype": array.dtype.str, "shape": list(array.shape),
+                **({"tensor": True} if type(value).__module__.split(".")[0] == "torch" else {})}
     handles.append(value)
     types = [f"{kind.__module__}.{kind.__qualname__}"[:200] for kind in type(value).__mro__[:20]]
     can = [name for name, method in CAPABILITIES.items() if any(method in vars(kind) for kind in type(value).__mro__)]
     return {"kind": "object", "handle": len(handles) - 1, "types": types, "can": can}
+
+
+MAX_CHUNK_BYTES = 16 * 2**20
+MAX_LARGE_ARRAY_BYTES = 512 * 2**20
+
+
+def _large_array(value):
+    """A plain NumPy array (or a tensor that tracks no gradient) of numbers, as contiguous memory; None otherwise."""
+    numpy = sys.modules.get("numpy")
+    if numpy is None:
+        return None
+    if type(value).__module__.split(".")[0] == "torch" and hasattr(value, "detach"):
+        if not _faithful(value):
+            return None
+        try:
+            value = value.detach().cpu().numpy()
+        except Exception:
+            return None
+    if type(value) is not numpy.ndarray or value.dtype.kind not in "biufc" or value.dtype.fields is not None:
+        return None
+    if value.nbytes > MAX_LARGE_ARRAY_BYTES:
+        return None
+    return numpy.ascontiguousarray(value)
 
 
 CAPABILITIES = {"call": "__call__", "iter": "__iter__", "next": "__next__", "len": "__len__", "contains": "__contains__"}
@@ -412,6 +500,10 @@ def decode_value(data, handles=()):
     kind = data["t"]
     if kind == "handle":
         return handles[data["v"]]
+    if kind == "pickle":  # an object of the test's own (an estimator, a generator): from the grader, to the notebook
+        import pickle
+
+        return pickle.loads(base64.b64decode(data["v"]))
     if kind == "tensor":
         return importlib.import_module("torch").as_tensor(decode_value(data["v"], handles))
     if kind == "json":
@@ -436,7 +528,8 @@ def decode_value(data, handles=()):
         return numpy.dtype(data["v"])
     pandas = importlib.import_module("pandas")
     if kind == "series":
-        return pandas.Series(decode_value(data["values"], handles), index=decode_value(data["index"], handles))
+        name = decode_value(data["name"], handles) if "name" in data else None
+        return pandas.Series(decode_value(data["values"], handles), index=decode_value(data["index"], handles), name=name)
     if kind == "frame":
         columns = {name: decode_value(column, handles) for name, column in zip(data["columns"], data["data"], strict=True)}
         return pandas.DataFrame(columns, index=decode_value(data["index"], handles))
@@ -548,13 +641,13 @@ def _probe_steps(request, namespace, signal):
 
 
 def _ipython_shell():
-    """The running IPython shell (IPython puts ``get_ipython`` in builtins), or None outside IPython."""
-    import builtins
-
-    get_ipython = getattr(builtins, "get_ipython", None)
-    return get_ipython() if get_ipython is not None else None
+    """The running IPython shell, or None outside IPython (also outside a cell, where ``get_ipython`` is not a builtin)."""
+    module = sys.modules.get("IPython.core.getipython")
+    return module.get_ipython() if module is not None else None
 
 
 def _display_result(result):
     display = importlib.import_module("IPython.display").display
-    display({RESULT_MIMETYPE: json.loads(json.dumps(result))}, raw=True)
+    if result.get("kind") != "chunk":  # plain JSON already: megabytes of base64 need no second pass
+        result = json.loads(json.dumps(result))
+    display({RESULT_MIMETYPE: result}, raw=True)

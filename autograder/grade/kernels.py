@@ -51,6 +51,24 @@ def runner_code(function: str, arguments: str) -> str:
     )
 
 
+def runner_call(function: str, arguments: str) -> tuple[str, dict[str, str]]:
+    """As ``runner_code``, but the call is an execution's user expression, which IPython evaluates as it is: a
+    request carrying megabytes of data (an argument for the notebook's function) is not put through the cell
+    transformers (seconds per 10 MB)."""
+    code = runner_code(function, arguments).rsplit("\n", 3)[0] + "\n"  # the runner, defined
+    call = f"__builtins__.globals().pop('_grader_runner_')[{function!r}]({arguments})"
+    return code, {"grader": call}
+
+
+def kept_runner_call(function: str, snapshot_key: str, request: str) -> tuple[str, dict[str, str]]:
+    """As ``runner_call``, with the runner a test session's first call kept in the kernel (``kernel_side.remote``):
+    a question asked thousands of times (a dataset's items) costs a call, not the runner's definition each time.
+    The notebook can replace the kept runner, but it answers for the notebook's own values only, as any runner does."""
+    call = (f"{_REAL_BUILTINS}.__import__('sys').modules[{snapshot_key!r}].runner[{function!r}]"
+            f"({request}, {_REAL_BUILTINS}.globals())")
+    return "", {"grader": call}
+
+
 def preload_code(modules: tuple[str, ...]) -> str:
     """Import ``modules`` into the kernel's module cache without binding a name in the notebook's namespace; a
     module that fails to import is left for the notebook's own import to report."""

@@ -71,7 +71,8 @@ class Probe:
                 steps.append({"kind": "cell", "cell": step.cell, "source": step.source})
             else:
                 which: Which = "public" if step.public_only else "all"
-                request = suite[step.question].kernel_request(f"{request_id}-{len(steps)}", which)
+                tests = suite[step.question]
+                request = tests.kernel_request(f"{request_id}-{len(steps)}", tests.select(which))
                 request["snapshot"] = snapshot_key
                 steps.append({"kind": "tests", "cell": step.cell, "request": request, "report": step.report})
         return {"request_id": request_id, "steps": steps, "cell_timeout": cell_timeout,
@@ -87,7 +88,7 @@ def probe_result(probe: Probe, payload: dict, suite: TestSuite) -> ProbeResult:
     questions = []
     for tests in payload["tests"]:
         question = suite[tests["question"]]
-        questions.append(question.score(question.judge(tests.get("cases", [])), None))
+        questions.append(question.score(question.judge(tests.get("cases", []), question.spec.cases), None))
     cell_errors = [
         CellError(cell["cell"] + 1, cell["ename"] or "CellTimeout", cell.get("evalue", ""))
         for cell in payload["cells"]

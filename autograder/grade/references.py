@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from ..course import Limits
 from ..errors import GraderError
 from ..sandbox.base import NoIsolation
 from .engine import grade_submission
-from .scoring import IN_KERNEL_FILE, REFERENCES_FILE, TestSuite, load_test_suite
+from .scoring import IN_KERNEL_FILE, KERNEL_CASES_FILE, REFERENCES_FILE, TestSuite, load_test_suite
 from .setup import grading_setup
 from .submissions import Submission
 from .values import ValueDecodeError, decode_value
@@ -31,7 +31,8 @@ from .verdict import reply_positions
 
 def needs_capture(suite: TestSuite) -> bool:
     """Whether the master has to be graded once: for ``# value`` references, or to see which split asserts hold."""
-    return any(e.comparator is not None or e.parts for q in suite.questions for case in q.examples for e in case)
+    return (any(e.comparator is not None or e.parts for q in suite.questions for case in q.examples for e in case)
+            or any(q.spec.ok_format and q.judged_in_grader("hidden") for q in suite.questions))
 
 
 @dataclass
@@ -42,6 +43,8 @@ class SolutionCapture:
     """question -> case -> example -> the encoded value of a ``# value`` example."""
     in_kernel: dict[str, dict[int, dict[int, frozenset[int]]]] = field(default_factory=dict)
     """question -> case -> example -> the assert conjuncts the grader could not judge on the master's values."""
+    kernel_cases: dict[str, list[int]] = field(default_factory=dict)
+    """question -> the hidden OK-format cases the master fails when they run in the grader (``KERNEL_CASES_FILE``)."""
 
 
 def capture_solution(tests_dir: Path, solution: Path, *, limits: Limits, kernel_name: str, data_dir: Path | None,
@@ -49,13 +52,15 @@ def capture_solution(tests_dir: Path, solution: Path, *, limits: Limits, kernel_
     """Grade the solution once (it is trusted code) with every assert split, and keep the value of every
     ``# value`` example and which split conjuncts did not hold: those would fail a correct answer in the
     grader (a value too large to send, an object the grader only sees as text), so they stay in the kernel."""
-    for name in (REFERENCES_FILE, IN_KERNEL_FILE):
+    for name in (REFERENCES_FILE, IN_KERNEL_FILE, KERNEL_CASES_FILE):
         (tests_dir / name).unlink(missing_ok=True)
     suite = load_test_suite(tests_dir)
     setup = grading_setup(suite, NoIsolation(), limits=limits, kernel_name=kernel_name, data_dir=data_dir,
                           support_files=support_files)
     captured: dict[str, dict[int, Any]] = {}
-    result = asyncio.run(grade_submission(Submission(solution.stem, solution), setup, captured=captured))
+    in_grader: dict[str, dict[int, Any]] = {}
+    result = asyncio.run(grade_submission(Submission(solution.stem, solution), setup, captured=captured,
+                                          captured_in_grader=in_grader))
     if result.status != "graded":
         raise GraderError(f"{solution.name}: could not be run to compute reference values: {result.error}")
     capture = SolutionCapture()
@@ -82,7 +87,25 @@ def capture_solution(tests_dir: Path, solution: Path, *, limits: Limits, kernel_
                 if reply["exception"] is not None or reply["value"] is None:
                     raise GraderError(f"{where}: the solution raised {reply['exception'] or 'nothing to compare'}".strip())
                 capture.references.setdefault(question.name, {}).setdefault(str(case.index), {})[str(index)] = reply["value"]
+    capture.kernel_cases = _failing_in_grader(suite, capture.references, in_grader)
     return capture
+
+
+def _failing_in_grader(suite: TestSuite, references: dict[str, dict[str, dict[str, Any]]],
+                       in_grader: dict[str, dict[int, Any]]) -> dict[str, list[int]]:
+    """The cases meant to run in the grader that the master does not pass there, with its own reference values."""
+    failing: dict[str, list[int]] = {}
+    for question in suite.questions:
+        cases = question.judged_in_grader("hidden") if question.spec.ok_format else ()
+        if not cases:
+            continue
+        known = {int(c): {int(e): v for e, v in examples.items()} for c, examples in references.get(question.name, {}).items()}
+        judged = replace(question, references=known)
+        replies = [in_grader.get(question.name, {}).get(case.index) for case in cases]
+        for case, reply, (passed, _) in zip(cases, replies, judged.judge(replies, cases, in_grader=True), strict=True):
+            if reply is None or not passed:
+                failing.setdefault(question.name, []).append(case.index)
+    return failing
 
 
 def _holds(check: Any, reply: dict) -> bool:

@@ -16,7 +16,9 @@ wrong answer does anyway: forging a pass needs the right values. Every reply is 
 
 from __future__ import annotations
 
+import base64
 import builtins
+import contextlib
 import inspect
 import json
 import sys
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import cloudpickle  # type: ignore[import-untyped]
 import numpy as np
 
 from . import kernel_side
@@ -47,10 +50,14 @@ REMOTE_REPLY_SCHEMA = {
         "handle": {"type": "integer", "minimum": 0},
         "types": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 200}},
         "can": {"type": "array", "maxItems": 5, "items": {"enum": ["call", "iter", "next", "len", "contains"]}},
-        "kind": {"enum": ["done", "value", "object", "missing", "raised", "keys", "stop"]},
+        "kind": {"enum": ["done", "value", "object", "missing", "raised", "keys", "stop", "array", "chunk"]},
+        "dtype": {"type": "string", "maxLength": 20},
+        "shape": {"type": "array", "maxItems": 32, "items": {"type": "integer", "minimum": 0}},
+        "data": {"type": "string", "maxLength": 4 * kernel_side.MAX_CHUNK_BYTES // 3 + 4},
         "tampered": {"type": "array", "maxItems": 1000, "items": {"type": "string", "maxLength": 200}},
         "error": {"type": "string", "maxLength": 10 * MAX_OUTPUT},
         "names": {"type": "array", "maxItems": kernel_side.MAX_HANDLES, "items": {"type": "string", "maxLength": 200}},
+        "printed": {"type": "string", "maxLength": kernel_side.MAX_CASE_OUTPUT},
     },
 }
 """The one message ``kernel_side.remote`` displays per operation."""
@@ -76,10 +83,13 @@ class RunBudget:
     """The values decoded in the child: a model's parameters one by one may well be hundreds of MiB."""
     failure: KernelUnavailable | None = None
     """The first reason the run had to stop: raised again after the test that met it, whatever that test caught."""
+    on_data: Callable[[int], None] = lambda size: None
+    """Told the size of each large array read (``judge_process`` gives the child room to compute with it)."""
 
-    def spend(self, value: Any) -> None:
+    def spend(self, reply: dict) -> None:
         self.operations -= 1
-        self.value_bytes -= len(json.dumps(value)) if value is not None else 0
+        self.value_bytes -= len(json.dumps(reply["value"])) if reply.get("value") is not None else 0
+        self.value_bytes -= len(reply.get("data") or "") + len(reply.get("bytes") or b"")
         if self.operations < 0 or self.value_bytes < 0:
             raise self.fail("the kernel's answers went past the run's budget")
 
@@ -112,6 +122,13 @@ class RemoteObject:
 
     def __bool__(self) -> bool:
         return bool(self.__ask({"op": "bool", "handle": self.__handle}))
+
+    def __instancecheck__(self, instance: Any) -> bool:
+        """``isinstance(model, MLPClassifier)`` with the notebook's own class: the kernel's word, as there."""
+        return self.__ask({"op": "isinstance", "handle": self.__handle, "key": encode_argument(instance)}) is True
+
+    def __subclasscheck__(self, subclass: Any) -> bool:
+        return self.__ask({"op": "issubclass", "handle": self.__handle, "key": encode_argument(subclass)}) is True
 
     @property  # type: ignore[misc]
     def __class__(self) -> type:
@@ -259,22 +276,76 @@ def asker(send: Send, budget: RunBudget) -> Ask:
         if budget.failure is not None:
             raise budget.failure
         try:
-            reply = send(op)
+            reply = send({**op, "context": test_context()})
         except KernelUnavailable as error:
             raise budget.fail(str(error)) from None
-        budget.spend(reply.get("value"))
+        budget.spend(reply)
+        if reply.get("printed"):  # what the notebook's code printed, where a doctest's output is read
+            sys.stdout.write(str(reply["printed"]))
         kind = reply.get("kind")
         if kind == "missing":
             raise _Missing()
         if kind == "raised":
             raise remote_exception(str(reply.get("error", "")))
+        if kind == "done" and op["op"] == "seed":
+            return None
         if kind == "keys":
             return list(reply.get("names", []))
+        if kind == "chunk":
+            if isinstance(reply.get("bytes"), bytes):  # decoded on the way (``judge_process``)
+                return reply["bytes"]
+            try:
+                return base64.b64decode(str(reply.get("data", "")), validate=True)
+            except ValueError:
+                raise budget.fail("the kernel sent a chunk that is not base64") from None
         if kind == "stop" and op["op"] == "next":  # the notebook's iterator is exhausted; to anything else, no answer
             raise StopIteration
         return answer(reply, ask, budget)
 
     return ask
+
+
+def test_context() -> dict:
+    """The state a test asks in, for the notebook's code to run in it too (``kernel_side._test_context``)."""
+    context: dict[str, Any] = {"errstate": np.geterr()}
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        context["grad"] = bool(torch.is_grad_enabled())
+    return context
+
+
+@contextlib.contextmanager
+def mirrored_seeds(ask: Ask) -> Iterator[None]:
+    """Seeding a global generator in the grader seeds the kernel's too: ``torch.manual_seed(0)`` before a call to
+    the notebook's constructor makes it draw the weights it would have drawn had the test run in the kernel."""
+    replaced: list[tuple[Any, str, Any]] = []
+    try:
+        _mirror_seeds(ask, replaced)
+        yield
+    finally:
+        for module, function, original in replaced:
+            setattr(module, function, original)
+
+
+def _mirror_seeds(ask: Ask, replaced: list[tuple[Any, str, Any]]) -> None:
+    for library, (module_name, function) in kernel_side.SEEDERS.items():
+        module = sys.modules.get(module_name)
+        original = getattr(module, function, None)
+        if module is None or original is None or getattr(original, "_mirrored", False):
+            continue
+
+        def seed(value: Any, *args: Any, _original: Callable = original, _library: str = library, **kwargs: Any) -> Any:
+            result = _original(value, *args, **kwargs)
+            if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+                ask({"op": "seed", "library": _library, "value": int(value)})
+            return result
+
+        seed._mirrored = True  # type: ignore[attr-defined]
+        seed.__wrapped__ = original  # type: ignore[attr-defined]
+        targets = [module] + ([sys.modules["torch.random"]] if library == "torch" and "torch.random" in sys.modules else [])
+        for target in targets:
+            replaced.append((target, function, getattr(target, function)))
+            setattr(target, function, seed)
 
 
 def answer(reply: dict, ask: Ask, budget: RunBudget) -> Any:
@@ -288,9 +359,46 @@ def answer(reply: dict, ask: Ask, budget: RunBudget) -> Any:
         if reply.get("tensor") and isinstance(value, np.ndarray) and "torch" in sys.modules:
             return sys.modules["torch"].as_tensor(value)
         return value
+    if kind == "array" and isinstance(reply.get("handle"), int):
+        return _fetch_array(reply, ask, budget)
     if kind == "object" and isinstance(reply.get("handle"), int):
         return _stand_in(frozenset(reply.get("can", ())))(ask, reply["handle"], [str(t) for t in reply.get("types", [])])
     raise budget.fail("the kernel sent a reply of no known kind")
+
+
+_FETCHED: dict[int, tuple[Any, int]] = {}
+"""id -> (array, handle) of the large arrays read from the kernel: passed back to the notebook's code, such an array
+goes as its handle (it cannot have changed: it is read-only), not as tens of MB of data."""
+
+
+def _fetch_array(reply: dict, ask: Ask, budget: RunBudget) -> Any:
+    """A large array, read in chunks (``kernel_side._large_array``), read-only, as the tensor it was if it was one."""
+    try:
+        dtype = np.dtype(str(reply.get("dtype")))
+        shape = tuple(int(n) for n in reply.get("shape", ()))
+        size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    except (TypeError, ValueError, OverflowError):
+        raise budget.fail("the kernel sent an array it did not describe") from None
+    if dtype.kind not in "biufc" or dtype.fields is not None or not 0 <= size <= budget.value_bytes:
+        raise budget.fail("the kernel sent an array it did not describe")
+    budget.on_data(size)
+    buffer = np.empty(size, dtype=np.uint8)
+    filled = 0
+    while filled < size:
+        chunk = ask({"op": "chunk", "handle": reply["handle"], "start": filled})
+        if not isinstance(chunk, bytes) or not chunk or filled + len(chunk) > size:
+            raise budget.fail("the kernel sent an array other than it said")
+        buffer[filled:filled + len(chunk)] = np.frombuffer(chunk, dtype=np.uint8)
+        filled += len(chunk)
+    array = buffer.view(dtype).reshape(shape)
+    array.flags.writeable = False
+    value: Any = array
+    if reply.get("tensor") and "torch" in sys.modules:
+        value = sys.modules["torch"].from_numpy(array.copy())
+        value.requires_grad_(False)
+    else:
+        _FETCHED[id(value)] = (value, int(reply["handle"]))
+    return value
 
 
 def remote_exception(line: str) -> RemoteError:
@@ -340,19 +448,29 @@ def encode_argument(value: Any) -> dict:
     """An argument for a call in the kernel: a handle for one of its own objects, data for everything else."""
     if isinstance(value, RemoteObject):
         return {"t": "handle", "v": object.__getattribute__(value, "_RemoteObject__handle")}
+    fetched = _FETCHED.get(id(value))
+    if fetched is not None and fetched[0] is value:
+        return {"t": "handle", "v": fetched[1]}
     if isinstance(value, (list, tuple)):
         return {"t": "list" if isinstance(value, list) else "tuple", "v": [encode_argument(v) for v in value]}
     if isinstance(value, dict):
         return {"t": "dict", "v": [[encode_argument(k), encode_argument(v)] for k, v in value.items()]}
-    encoded = kernel_side.encode_value(value)
-    if encoded.get("t") == "repr":
-        raise TypeError(f"a {type(value).__name__} cannot be passed to the notebook's code (data, or its own objects, only)")
+    try:
+        encoded = kernel_side.encode_value(value)
+    except ValueError:  # too large or too deep to send as data
+        encoded = {"t": "repr"}
+    if encoded.get("t") == "repr":  # an object of the test's own (an estimator, a generator): the notebook may unpickle it
+        try:  # by value, for a function the test defines (``make_estimator=lambda: ...``)
+            return {"t": "pickle", "v": base64.b64encode(cloudpickle.dumps(value)).decode("ascii")}
+        except Exception:
+            raise TypeError(f"a {type(value).__name__} cannot be passed to the notebook's code") from None
     if type(value).__module__.split(".")[0] == "torch" and hasattr(value, "detach"):
         return {"t": "tensor", "v": encoded}
     return encoded
 
 
-def run_test_functions(source: str, send: Send, loaded: Callable[[], None] = lambda: None) -> list[tuple[bool, str]]:
+def run_test_functions(source: str, send: Send, loaded: Callable[[], None] = lambda: None,
+                       budget: RunBudget | None = None) -> list[tuple[bool, str]]:
     """Run each ``@test_case`` function of ``source`` (a test file reduced to the cases due) with a ``RemoteEnv``.
 
     A case passes when its function returns. The report of a failing case is the grader's
@@ -362,21 +480,72 @@ def run_test_functions(source: str, send: Send, loaded: Callable[[], None] = lam
     definitions: dict[str, Any] = {"test_case": kernel_side.test_case, "__name__": "grader_test_file"}
     exec(compile(source, "<test file>", "exec"), definitions)
     loaded()
-    budget = RunBudget()
+    budget = budget or RunBudget()
     ask, results = asker(send, budget), []
-    for value in list(definitions.values()):
-        if not isinstance(value, kernel_side.test_case) or value.test_func is None:
-            continue
-        env = RemoteEnv(ask)
+    with mirrored_seeds(ask):
+        for value in list(definitions.values()):
+            if not isinstance(value, kernel_side.test_case) or value.test_func is None:
+                continue
+            results.append(_run_test_function(value.test_func, ask))
+            if budget.failure is not None:
+                raise budget.failure
+    return results
+
+
+def _run_test_function(function: Callable, ask: Ask) -> tuple[bool, str]:
+    env = RemoteEnv(ask)
+    try:
+        arguments = {name: env if name == "env" else env.get(name) for name in inspect.signature(function).parameters}
+        function(**arguments)
+        return True, ""
+    except KernelUnavailable:
+        raise
+    except Exception as error:  # a failing test case, whatever it raised
+        report = str(error) if isinstance(error, RemoteError) else f"{type(error).__name__}: {error}"
+        return False, report[:MAX_OUTPUT]
+
+
+class NotebookGlobals(dict):
+    """The globals of OK-format examples run in the grader: the test's own names and the assignment's imports,
+    and on first use, each other name the notebook has, fetched once (``RemoteEnv``). A builtin's name is always
+    the builtin (as in the kernel's test namespace, where a notebook's global ``sorted`` is dropped)."""
+
+    def __init__(self, env: RemoteEnv):
+        super().__init__(__builtins__=builtins)
+        self.env = env
+
+    def __missing__(self, name: str) -> Any:
+        if not isinstance(name, str) or name.startswith("__") or hasattr(builtins, name):
+            raise KeyError(name)
+        value = self.env[name]
+        self[name] = value
+        return value
+
+
+def run_example_cases(cases: list[list[dict]], imports: list[str], send: Send,
+                      loaded: Callable[[], None] = lambda: None, budget: RunBudget | None = None) -> list[dict]:
+    """Run OK-format cases (``ExampleSpec.kernel_requests`` of each) here, as the kernel's runner would run them
+    there, against the notebook's values (``NotebookGlobals``); what each example printed, raised or evaluated to,
+    in the runner's own reply format, for ``grade.verdict`` to judge.
+
+    The test's code, its inputs and what it computes from the notebook's values never reach the kernel: it is
+    asked for names, and to run its own functions on arguments.
+    """
+    budget = budget or RunBudget()
+    ask = asker(send, budget)
+    namespace = NotebookGlobals(RemoteEnv(ask))
+    for statement in imports:  # the assignment's own names, as in the kernel's test namespace
         try:
-            arguments = {name: env if name == "env" else env.get(name) for name in inspect.signature(value.test_func).parameters}
-            value.test_func(**arguments)
-            results.append((True, ""))
-        except KernelUnavailable:
-            raise
-        except Exception as error:  # a failing test case, whatever it raised
-            report = str(error) if isinstance(error, RemoteError) else f"{type(error).__name__}: {error}"
-            results.append((False, report[:MAX_OUTPUT]))
-        if budget.failure is not None:
-            raise budget.failure
+            exec(compile(statement, "<imports>", "exec"), namespace)
+        except Exception:
+            pass
+    loaded()
+    values_budget = [kernel_side.MAX_VALUES_BYTES]
+    results = []
+    with mirrored_seeds(ask):
+        for examples in cases:
+            replies = kernel_side._run_examples(examples, namespace, values_budget)
+            if budget.failure is not None:  # whatever the example made of it
+                raise budget.failure
+            results.append({"examples": replies})
     return results

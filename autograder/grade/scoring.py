@@ -12,7 +12,7 @@ import ast
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -40,7 +40,12 @@ REFERENCES_FILE = "references.json"
 """Beside the test files of an instructor's bundle (``dist/<id>/tests/``): the master's values of every
 ``# value`` example, written by ``grader release``; never in a student's release."""
 
-BESIDE_TESTS = (IMPORTS_FILE, IN_KERNEL_FILE, REFERENCES_FILE)
+KERNEL_CASES_FILE = "kernel_cases.json"
+"""Beside the test files of an instructor's bundle: the hidden OK-format cases the master failed when run in the
+grader (a value too large to fetch, a context the kernel must be in), which therefore run in the kernel:
+question -> case indices. ``grader release`` writes it; without it every hidden OK-format case runs in the grader."""
+
+BESIDE_TESTS = (IMPORTS_FILE, IN_KERNEL_FILE, REFERENCES_FILE, KERNEL_CASES_FILE)
 """What a release writes beside the test files; part of the suite (and its hash) wherever the tests go."""
 
 
@@ -58,6 +63,9 @@ class QuestionTests:
     """Case index -> example index -> the encoded reference value of a ``# value`` example."""
     imports: tuple[str, ...] = ()
     """The assignment's import statements, run in the tests' namespace before the tests (``IMPORTS_FILE``)."""
+    kernel_cases: frozenset[int] = frozenset()
+    """Hidden OK-format cases that run in the kernel, because the master failed them run in the grader
+    (``KERNEL_CASES_FILE``); every other hidden OK-format case runs in the grader (``judged_in_grader``)."""
 
     @property
     def name(self) -> str:
@@ -72,29 +80,40 @@ class QuestionTests:
             return self.spec.public_cases
         return self.spec.hidden_cases if which == "hidden" else self.spec.cases
 
-    def kernel_request(self, request_id: str, which: Which = "all") -> dict:
-        """What the in-kernel runner needs for the ``which`` cases: their code only (no expected output, no points)."""
-        cases = self.select(which)
+    def judged_in_grader(self, which: Which = "all") -> tuple[TestCaseSpec, ...]:
+        """The ``which`` cases whose code runs in the grader (``grade.remote``), asking the kernel only for the
+        notebook's values: Python-format ones, and hidden OK-format ones not kept in the kernel."""
+        if not self.spec.ok_format:
+            return self.select(which)
+        return tuple(c for c in self.select(which) if c.hidden and c.index not in self.kernel_cases)
+
+    def kernel_request(self, request_id: str, cases: tuple[TestCaseSpec, ...]) -> dict:
+        """What the in-kernel runner needs for ``cases``: their code only (no expected output, no points)."""
         if self.spec.ok_format:
             test_file = {"ok_format": True, "cases": [kernel_examples(self.examples[c.index]) for c in cases]}
         else:
             test_file = {"ok_format": False, "source": _python_cases_source(self.source, cases)}
         return {"request_id": request_id, "question": self.name, "files": [test_file], "imports": list(self.imports)}
 
-    def python_source(self, which: Which = "all") -> str:
-        """A Python-format file reduced to the ``which`` cases, for ``grade.remote`` to run in the grader."""
-        return _python_cases_source(self.source, self.select(which))
+    def grader_job(self, cases: tuple[TestCaseSpec, ...]) -> dict:
+        """What ``grade.judge_process`` runs for ``cases`` in the grader: the reduced test file, or the examples whole
+        (an assert is not split there: the grader runs it)."""
+        if not self.spec.ok_format:
+            return {"functions": _python_cases_source(self.source, cases), "imports": list(self.imports)}
+        return {"examples": [kernel_examples(_unsplit(self.examples[c.index])) for c in cases], "imports": list(self.imports)}
 
-    def judge(self, replies: list, which: Which = "all") -> list[tuple[bool, str]]:
-        """Each case's (passed, report), decided here from the kernel's data (see ``grade.verdict``)."""
-        cases = self.select(which)
+    def judge(self, replies: list, cases: tuple[TestCaseSpec, ...], in_grader: bool = False) -> list[tuple[bool, str]]:
+        """Each case's (passed, report), decided here from the kernel's data (see ``grade.verdict``), or from what the
+        cases gave run in the grader (``in_grader``: ``grader_job``)."""
         if len(replies) != len(cases):
             return [(False, "the test runner returned a wrong number of cases")] * len(cases)
-        if not self.spec.ok_format:  # a probe's (grader validate): the master's own variants, run in a fork
-            return [(bool(r.get("passed")), str(r.get("output", ""))) if isinstance(r, dict) else (False, "") for r in replies]
+        if not self.spec.ok_format:  # in the grader, or a probe's (grader validate): the master's own variants, in a fork
+            return [(bool(r.get("passed")), str(r.get("output", ""))) if isinstance(r, dict)
+                    else (bool(r[0]), str(r[1])) if isinstance(r, (list, tuple)) and len(r) == 2 else (False, "")
+                    for r in replies]
         return [
-            judge_case(self.examples[case.index], reply.get("examples") if isinstance(reply, dict) else None,
-                       self.references.get(case.index))
+            judge_case(_unsplit(self.examples[case.index]) if in_grader else self.examples[case.index],
+                       reply.get("examples") if isinstance(reply, dict) else None, self.references.get(case.index))
             for case, reply in zip(cases, replies, strict=True)
         ]
 
@@ -105,6 +124,9 @@ class QuestionTests:
         (``grade.remote``), but what it compares with cannot be read from it: it is not counted."""
         if not self.spec.ok_format:
             return False
+        if any(c.index == case_index for c in self.judged_in_grader()) and any(
+                not e.source.lstrip().startswith("assert") and e.comparator is None for e in self.examples[case_index]):
+            return True  # the grader computes what the case compares with, from the notebook's values
         references = self.references.get(case_index, {})
         for index, example in enumerate(self.examples[case_index]):
             if example.comparator is not None and index in references:
@@ -186,6 +208,7 @@ def load_test_suite(directory: Path) -> TestSuite:
     references = read_references(directory)
     imports = read_imports(directory)
     in_kernel = read_in_kernel(directory)
+    kernel_cases = read_kernel_cases(directory)
     questions = []
     for spec in sorted(specs, key=lambda s: natural_key(s.question)):
         cases = [TestCase(f"{spec.question} - {c.index + 1}", c.code, c.hidden, c.points, None, None) for c in spec.cases]
@@ -198,7 +221,7 @@ def load_test_suite(directory: Path) -> TestSuite:
                          for c in spec.cases)
         points = tuple(float(c.points) for c in resolved)
         questions.append(QuestionTests(spec, points, spec.path.read_text(encoding="utf-8"), examples, references.get(spec.question, {}),
-                                       imports))
+                                       imports, frozenset(kernel_cases.get(spec.question, ()))))
     digest = hashlib.sha256()
     for path in sorted([*directory.glob("*.py"), *(directory / name for name in BESIDE_TESTS if (directory / name).is_file())]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -233,6 +256,21 @@ def write_in_kernel(directory: Path, in_kernel: dict[str, dict[int, dict[int, fr
     raw = {q: {str(c): {str(e): sorted(parts) for e, parts in examples.items()} for c, examples in cases.items()}
            for q, cases in in_kernel.items()}
     (directory / IN_KERNEL_FILE).write_text(json.dumps(raw, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read_kernel_cases(directory: Path) -> dict[str, list[int]]:
+    path = directory / KERNEL_CASES_FILE
+    if not path.is_file():
+        return {}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {str(q): [int(c) for c in cases] for q, cases in raw.items()}
+    except (ValueError, AttributeError, TypeError) as exc:
+        raise GraderError(f"{path}: not a kernel-cases file ({exc}); run `grader release` again") from None
+
+
+def write_kernel_cases(directory: Path, kernel_cases: dict[str, list[int]]) -> None:
+    (directory / KERNEL_CASES_FILE).write_text(json.dumps(kernel_cases, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def public_in_kernel(suite: TestSuite, in_kernel: dict[str, dict[int, dict[int, frozenset[int]]]]) -> dict[str, dict[int, dict[int, frozenset[int]]]]:
@@ -278,6 +316,10 @@ def release_imports(notebook) -> list[str]:
             if isinstance(node, (ast.Import, ast.ImportFrom)) and not relative and not is_otter_plumbing(node):
                 found[ast.unparse(node)] = None
     return list(found)
+
+
+def _unsplit(examples: tuple[ExampleSpec, ...]) -> tuple[ExampleSpec, ...]:
+    return tuple(replace(e, parts=()) for e in examples)
 
 
 def natural_key(name: str) -> list:

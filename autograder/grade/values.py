@@ -131,7 +131,10 @@ def decode_value(data: Any, depth: int = 0, budget: list[int] | None = None) -> 
             values = [decode_value(c, depth + 1, budget) for c in _list(data["data"])]
             return FrameValue(columns=columns, data=dict(zip(columns, values, strict=True)), index=decode_value(data["index"], depth + 1, budget))
         if kind == "series":
-            return SeriesValue(values=decode_value(data["values"], depth + 1, budget), index=decode_value(data["index"], depth + 1, budget))
+            series = SeriesValue(values=decode_value(data["values"], depth + 1, budget), index=decode_value(data["index"], depth + 1, budget))
+            name = decode_value(data["name"], depth + 1, budget) if "name" in data else None
+            series.name = name if isinstance(name, (str, int, float, tuple, np.generic)) else None
+            return series
         if kind == "dtype":
             return _dtype(str(data["v"]))
         if kind == "repr":
@@ -146,7 +149,9 @@ class SetValue(list):
 
 
 class SeriesValue(dict):
-    """A decoded pandas Series: ``values`` and ``index`` (compared as a mapping of the two)."""
+    """A decoded pandas Series: ``values`` and ``index`` (compared as a mapping of the two), and its ``name``."""
+
+    name: Any = None
 
     def as_array(self) -> Any:
         return self["values"]
@@ -156,7 +161,7 @@ class SeriesValue(dict):
         import pandas as pd  # type: ignore[import-untyped]  # the course's own dependency; no stubs installed
 
         index = _vector(self["index"], None)
-        return pd.Series(_vector(self["values"], len(index)), index=index)
+        return pd.Series(_vector(self["values"], len(index)), index=index, name=self.name)
 
 
 class FrameValue(dict):

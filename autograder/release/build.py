@@ -25,7 +25,7 @@ from .. import data
 from ..course import Assignment, Course
 from ..errors import GraderError
 from ..grade.references import capture_solution, needs_capture, write_references
-from ..grade.scoring import load_test_suite, public_in_kernel, release_imports, write_imports, write_in_kernel
+from ..grade.scoring import load_test_suite, public_in_kernel, release_imports, write_imports, write_in_kernel, write_kernel_cases
 from ..notebooks import read_notebook
 from ..testfiles import read_tests_dir
 from .execute import execute_master
@@ -123,6 +123,8 @@ def build_release(course: Course, assignment: Assignment, scratch: Path, log: Lo
                                    kernel_name=assignment.kernel, data_dir=course.data_dir, support_files=assignment.files)
         if capture.references:
             write_references(bundle_tests, capture.references)
+        if capture.kernel_cases:
+            write_kernel_cases(bundle_tests, capture.kernel_cases)
         if capture.in_kernel:
             write_in_kernel(bundle_tests, capture.in_kernel)
             public = public_in_kernel(load_test_suite(bundle_tests), capture.in_kernel)
