@@ -103,7 +103,7 @@ def test_raises(broken):
     try:
         broken(-1)
     except ValueError as error:  # the notebook's exception, as the class it was there
-        assert str(error) == "ValueError: no"
+        assert str(error) == "no"
     else:
         raise AssertionError("no exception")
 ''', {"broken": broken})
@@ -314,6 +314,28 @@ def test_seeding_in_the_test_seeds_the_notebooks_generators_and_is_undone():
     assert outcomes == [(True, "")] and draws[0] == draws[1]
     assert [op["value"] for op in sent if op["op"] == "seed" and op["library"] == "numpy"] == [5, 5]
     assert np.random.seed is seed
+
+
+def test_what_the_notebooks_function_does_to_the_tests_arguments_happens_to_them():
+    """Changed in place (``sigmoid`` overwriting its input) or returned as itself: the test sees it as it would in the
+    kernel, so checks that a function leaves its input alone still catch one that does not; ``is`` of the notebook's
+    own objects holds."""
+    def overwrite(z):
+        z *= 0
+        return z
+
+    shared = {"k": 1}
+    namespace = {"overwrite": overwrite, "append": lambda items: items.append(4), "same": lambda x: x,
+                 "fresh": lambda x: np.array(x), "shared": lambda: shared, "ValueError_raiser": lambda: int("x")}
+    outcomes = run_cases([
+        ">>> z = np.ones(3)\n>>> before = z.copy()\n>>> out = overwrite(z)\n>>> assert np.array_equal(z, before)\n",
+        ">>> z = np.ones(3)\n>>> assert overwrite(z) is z and not z.any()\n",
+        ">>> items = [1]\n>>> append(items)\n>>> items\n[1, 4]\n",
+        ">>> x = np.ones(2)\n>>> assert same(x) is x and fresh(x) is not x\n",
+        ">>> assert shared() is shared()\n",
+        ">>> ValueError_raiser()\nTraceback (most recent call last):\nValueError: invalid literal for int() with base 10: 'x'\n",
+    ], namespace)
+    assert [passed for passed, _ in outcomes] == [False, True, True, True, False, True]
 
 
 NOTEBOOK = '''\

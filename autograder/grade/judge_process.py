@@ -16,6 +16,7 @@ import base64
 import json
 import multiprocessing
 import multiprocessing.forkserver
+import os
 import resource
 import threading
 import time
@@ -93,12 +94,8 @@ async def run_in_child(job: dict, send: Callable[[dict], Awaitable[dict]], deadl
                         raw = base64.b64decode(str(reply.pop("data", "")), validate=True)
                     except ValueError:
                         reply = {"unavailable": "the kernel sent a chunk that is not base64"}
-                try:
-                    mine.send_bytes(json.dumps({**reply, "raw": raw is not None}).encode())
-                    if raw is not None:
-                        mine.send_bytes(raw)
-                except OSError:  # the child is gone (its memory limit): it tells no more
-                    raise KernelUnavailable("the test's process died") from None
+                await _send(loop, mine, [json.dumps({**reply, "raw": raw is not None}).encode()]
+                            + ([raw] if raw is not None else []), deadline)
             elif message.get("kind") == "done":
                 return list(message["outcomes"])
             elif message.get("kind") == "unavailable":
@@ -132,14 +129,33 @@ async def _receive(loop: asyncio.AbstractEventLoop, connection: Any, deadline: f
         raise KernelUnavailable("the test's process died") from None
 
 
+async def _send(loop: asyncio.AbstractEventLoop, connection: Any, messages: list[bytes], deadline: float) -> None:
+    """Write to the child in a thread, within the deadline: a child that stopped reading must not hold the event loop
+    (every other submission's grading)."""
+
+    def write() -> None:
+        for message in messages:
+            connection.send_bytes(message)
+
+    try:
+        await asyncio.wait_for(loop.run_in_executor(None, write), max(deadline - time.monotonic(), 0.01))
+    except TimeoutError:
+        raise KernelUnavailable("timeout") from None
+    except OSError:  # the child is gone (its memory limit): it tells no more
+        raise KernelUnavailable("the test's process died") from None
+
+
 def _child(job: dict, connection: Any) -> None:
     """In the child: run the job, asking the parent for each value; limit memory once the test's imports are loaded."""
 
     def send(op: dict) -> dict:
-        connection.send_bytes(json.dumps({"kind": "op", "op": op}).encode())
-        reply = json.loads(connection.recv_bytes())
-        if reply.pop("raw", False):
-            reply["bytes"] = connection.recv_bytes()
+        try:
+            connection.send_bytes(json.dumps({"kind": "op", "op": op}).encode())
+            reply = json.loads(connection.recv_bytes())
+            if reply.pop("raw", False):
+                reply["bytes"] = connection.recv_bytes()
+        except BaseException:  # out of memory halfway through a message: the conversation cannot go on
+            os._exit(3)
         if "unavailable" in reply:
             raise KernelUnavailable(reply["unavailable"])
         return reply

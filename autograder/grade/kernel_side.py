@@ -327,7 +327,7 @@ def remote(request, user_globals):
                 if holder is not None:  # the next questions call it here (``kernels.kept_runner_call``)
                     holder.runner = globals()  # type: ignore[attr-defined]
                 namespace, tampered = _test_namespace(request, user_globals)
-                sessions[request["session"]] = {"namespace": namespace, "handles": []}
+                sessions[request["session"]] = {"namespace": namespace, "handles": _Handles()}
                 reply["tampered"] = tampered
             elif op == "close":
                 sessions.pop(request["session"], None)
@@ -420,8 +420,29 @@ def _remote_step(op, request, namespace, handles):
     if op == "call":
         args = [decode_value(arg, handles) for arg in request["args"]]
         kwargs = {str(key): decode_value(value, handles) for key, value in request["kwargs"]}
-        return _answer(target(*args, **kwargs), handles)
+        sent = [(i, arg) for i, (arg, raw) in enumerate(zip(args, request["args"], strict=True)) if raw["t"] != "handle"]
+        sent += [(key, kwargs[str(key)]) for key, raw in request["kwargs"] if raw["t"] != "handle"]
+        before = [(position, value, _encoding(value)) for position, value in sent]
+        result = target(*args, **kwargs)
+        same = next((position for position, value in sent if value is result), None)
+        reply = {"kind": "same", "position": same} if same is not None else _answer(result, handles)
+        changed = [[position, json.loads(after)] for position, value, encoding in before
+                   if encoding is not None and (after := _encoding(value)) is not None and after != encoding]
+        if changed:  # the function changed an argument in place: the grader changes its own copy the same way
+            reply["changed"] = changed
+        return reply
     raise ValueError(f"unknown operation {op!r}")
+
+
+def _encoding(value):
+    """The encoding of a mutable argument, to see whether a call changed it; None for immutable or unsendable ones."""
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, tuple, frozenset)):
+        return None
+    try:
+        text = json.dumps(encode_value(value))
+    except Exception:
+        return None
+    return text if len(text) <= MAX_VALUE_BYTES else None
 
 
 def _answer(value, handles, data=True):
@@ -435,17 +456,33 @@ def _answer(value, handles, data=True):
             return {"kind": "value", "value": encoded, **({"tensor": True} if tensor else {})}
     except Exception:  # not data after all (a bfloat16 tensor, an object whose conversion fails): a handle
         pass
-    if len(handles) >= MAX_HANDLES:
-        raise ValueError("too many objects")
     array = _large_array(value) if data else None
     if array is not None:  # data too large for one reply: the grader reads it in chunks
+        if len(handles) >= MAX_HANDLES:
+            raise ValueError("too many objects")
         handles.append(array)
         return {"kind": "array", "handle": len(handles) - 1, "dtype": array.dtype.str, "shape": list(array.shape),
                 **({"tensor": True} if type(value).__module__.split(".")[0] == "torch" else {})}
-    handles.append(value)
+    ids = getattr(handles, "ids", None)  # the same object, the same handle: ``is`` holds in the grader
+    known = ids.get(id(value)) if ids is not None else next((i for i, held in enumerate(handles) if held is value), None)
+    if known is None:
+        if len(handles) >= MAX_HANDLES:
+            raise ValueError("too many objects")
+        handles.append(value)
+        known = len(handles) - 1
+        if ids is not None:
+            ids[id(value)] = known
     types = [f"{kind.__module__}.{kind.__qualname__}"[:200] for kind in type(value).__mro__[:20]]
     can = [name for name, method in CAPABILITIES.items() if any(method in vars(kind) for kind in type(value).__mro__)]
-    return {"kind": "object", "handle": len(handles) - 1, "types": types, "can": can}
+    return {"kind": "object", "handle": known, "types": types, "can": can}
+
+
+class _Handles(list):
+    """A session's objects, by handle, and the handle of each (held, so ids stay unique)."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids = {}
 
 
 MAX_CHUNK_BYTES = 16 * 2**20

@@ -85,7 +85,8 @@ class QuestionTests:
         notebook's values: Python-format ones, and hidden OK-format ones not kept in the kernel."""
         if not self.spec.ok_format:
             return self.select(which)
-        return tuple(c for c in self.select(which) if c.hidden and c.index not in self.kernel_cases)
+        return tuple(c for c in self.select(which) if c.hidden and c.index not in self.kernel_cases
+                     and not shares_objects(self.examples[c.index]))
 
     def kernel_request(self, request_id: str, cases: tuple[TestCaseSpec, ...]) -> dict:
         """What the in-kernel runner needs for ``cases``: their code only (no expected output, no points)."""
@@ -316,6 +317,18 @@ def release_imports(notebook) -> list[str]:
             if isinstance(node, (ast.Import, ast.ImportFrom)) and not relative and not is_otter_plumbing(node):
                 found[ast.unparse(node)] = None
     return list(found)
+
+
+def shares_objects(examples: tuple[ExampleSpec, ...]) -> bool:
+    """Whether a case asks whether two values are the same object (``is``, but ``is None``), which the grader can
+    tell only for the notebook's objects and the arguments it passed: such a case runs in the kernel."""
+    try:
+        tree = ast.parse("".join(e.source for e in examples))
+    except SyntaxError:
+        return True
+    return any(isinstance(node, ast.Compare) and any(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops)
+               and not any(isinstance(c, ast.Constant) and c.value is None for c in [node.left, *node.comparators])
+               for node in ast.walk(tree))
 
 
 def _unsplit(examples: tuple[ExampleSpec, ...]) -> tuple[ExampleSpec, ...]:
