@@ -223,8 +223,6 @@ def _loaded_class(name: str) -> type | None:
         found = vars(found).get(part) if hasattr(found, "__dict__") else None
     if not isinstance(found, type) or not found.__flags__ & (1 << 9) or found.__module__ == __name__:
         return None
-    if any(not base.__flags__ & (1 << 9) and base is not object for base in found.__mro__):
-        return None  # instances laid out in C (torch.Tensor's): C code would read the stand-in as one
     return None if issubclass(found, _data_types()) else found
 
 
