@@ -60,8 +60,9 @@ def test_a_sound_assignment_passes(tmp_path: Path):
 
 
 FLAKY = [f'""" # BEGIN TEST CONFIG\npoints: 0\nhidden: true\n""" # END TEST CONFIG\nimport os\n'
-         f'assert os.urandom(1)[0] % 2 == 0 or not os.path.exists("submission.ipynb")  # flaky {i}'
+         f'assert os is os and (os.urandom(1)[0] % 2 == 0 or not os.path.exists("submission.ipynb"))  # flaky {i}'
          for i in range(12)]  # always passes at release (graded notebooks are submission.ipynb); at grading, all twelve agree
+                               # (in the kernel, whose files it reads: an `is` keeps a hidden case there)
                                # between two gradings with probability 2**-11
 
 
