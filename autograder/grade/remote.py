@@ -336,12 +336,7 @@ def _mirror_call(reply: dict, arguments: tuple[tuple, dict], ask: Ask, budget: R
         _write_back(argument(position), new)
     if reply.get("kind") == "same":
         return argument(reply.get("position"))
-    rest = {k: v for k, v in reply.items() if k != "changed"}
-    return answer(rest, ask, budget, stand_ins) if rest.get("kind") != "raised" else _raise(rest)
-
-
-def _raise(reply: dict) -> Any:
-    raise remote_exception(str(reply.get("error", "")))
+    return answer(reply, ask, budget, stand_ins)  # a call that raised sends no "changed": it never comes here
 
 
 def _write_back(original: Any, new: Any) -> None:
